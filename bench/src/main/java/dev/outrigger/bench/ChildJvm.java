@@ -1,0 +1,108 @@
+package dev.outrigger.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs one measurement in a fresh JVM and reads back its {@code BENCH key=value ...} line. */
+public final class ChildJvm {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private ChildJvm() {
+    }
+
+    /**
+     * The flags the Lambda java21 managed runtime starts the JVM with, for a function of {@code memoryMb}: heap 85 %,
+     * metaspace 10 %, code cache 5 % of the memory, the serial collector, CDS on, C1 only (the template's
+     * JAVA_TOOL_OPTIONS). Lambda does not document these; they are what its runtime passes (visible in the process
+     * command line, see bench/README.md), and the tiered setting is the documented one:
+     * https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html
+     */
+    public static List<String> lambdaFlags(int memoryMb) {
+        long kb = memoryMb * 1024L;
+        return List.of(
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xshare:auto",
+                "-XX:MaxHeapSize=" + (long) (kb * 0.85) + "k",
+                "-XX:MaxMetaspaceSize=" + (long) (kb * 0.10) + "k",
+                "-XX:ReservedCodeCacheSize=" + (long) (kb * 0.05) + "k",
+                "-Djava.net.preferIPv4Stack=true");
+    }
+
+    public record Result(int exitCode, double wallMs, Map<String, String> values, String output) {
+        public boolean ok() {
+            return exitCode == 0 && !values.isEmpty();
+        }
+
+        public double num(String key) {
+            String v = values.get(key);
+            return v == null ? Double.NaN : Double.parseDouble(v);
+        }
+
+        public List<Double> list(String key) {
+            List<Double> out = new ArrayList<>();
+            String v = values.get(key);
+            if (v != null) {
+                for (String part : v.split(",")) {
+                    out.add(Double.parseDouble(part));
+                }
+            }
+            return out;
+        }
+    }
+
+    public static Result run(List<String> jvmFlags, String classpath, String mainClass, List<String> args,
+                             Map<String, String> env) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(jvmFlags);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> childEnv = builder.environment();
+        // A clean environment, as in Lambda: only what the function is configured with.
+        String path = childEnv.getOrDefault("PATH", "/usr/bin:/bin");
+        childEnv.clear();
+        childEnv.put("PATH", path);
+        childEnv.put("LANG", "C.UTF-8");
+        childEnv.putAll(env);
+        long spawnMs = System.currentTimeMillis();
+        childEnv.put("BENCH_SPAWN_MS", Long.toString(spawnMs));
+        long start = System.nanoTime();
+        Process process = builder.start();
+        byte[] out = process.getInputStream().readAllBytes();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        double wallMs = (System.nanoTime() - start) / 1e6;
+        String text = new String(out, StandardCharsets.UTF_8);
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("BENCH ")) {
+                for (String pair : line.substring(6).trim().split(" ")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0) {
+                        values.put(pair.substring(0, eq), pair.substring(eq + 1));
+                    }
+                }
+            }
+        }
+        return new Result(process.exitValue(), wallMs, values, text);
+    }
+
+    public static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        StringBuilder out = new StringBuilder();
+        for (int i = Math.max(0, all.length - lines); i < all.length; i++) {
+            out.append(all[i]).append('\n');
+        }
+        return out.toString();
+    }
+}

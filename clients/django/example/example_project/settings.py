@@ -1,0 +1,69 @@
+"""Example settings: everything that differs between machines comes from environment variables.
+
+  OUTRIGGER_QUEUE_URL_DEFAULT   SQS URL of the default jobs queue (e.g. from `outrigger local up`)
+  OUTRIGGER_QUEUE_URL_HEAVY     SQS URL of the heavy jobs queue (optional)
+  OUTRIGGER_ENDPOINT_URL        SQS endpoint, e.g. http://127.0.0.1:9324 (else AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL)
+  AWS_REGION                    default us-east-1
+  OUTRIGGER_SIGNING_SECRET      the shared secret (read by outrigger_django itself)
+  EXAMPLE_DB_PATH               SQLite file, default example/db.sqlite3
+  DJANGO_ALLOWED_HOSTS          comma-separated, default 127.0.0.1,localhost
+  DJANGO_DEBUG                  1 to enable DEBUG
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-only-not-secret")
+DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+USE_TZ = True
+TIME_ZONE = "UTC"
+ROOT_URLCONF = "example_project.urls"
+WSGI_APPLICATION = "example_project.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "outrigger_django",
+    "shop",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # early, so users get the maintenance page before any work is done for them
+    "outrigger_django.middleware.MaintenanceModeMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("EXAMPLE_DB_PATH", str(BASE_DIR / "db.sqlite3")),
+        "OPTIONS": {"timeout": 20},
+    }
+}
+
+_queues = {"default": os.environ.get("OUTRIGGER_QUEUE_URL_DEFAULT", "")}
+if os.environ.get("OUTRIGGER_QUEUE_URL_HEAVY"):
+    _queues["heavy"] = os.environ["OUTRIGGER_QUEUE_URL_HEAVY"]
+
+OUTRIGGER = {
+    "QUEUES": _queues,
+    "ENDPOINT_URL": (os.environ.get("OUTRIGGER_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_SQS")
+                     or os.environ.get("AWS_ENDPOINT_URL") or None),
+    "REGION": os.environ.get("AWS_REGION", "us-east-1"),
+    # SIGNING_SECRET unset: the package reads env OUTRIGGER_SIGNING_SECRET
+    "TIMESTAMP_TOLERANCE_S": int(os.environ.get("OUTRIGGER_TIMESTAMP_TOLERANCE_S", "300")),
+    # the e2e test flips maintenance and expects the very next request to see it
+    "MAINTENANCE_CHECK_INTERVAL_S": float(os.environ.get("OUTRIGGER_MAINTENANCE_CHECK_INTERVAL_S", "0")),
+    "MAINTENANCE_EXEMPT_PATHS": ["/healthz"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"outrigger_django": {"handlers": ["console"], "level": "INFO"}},
+}

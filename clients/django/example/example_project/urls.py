@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from shop import views
+
+urlpatterns = [
+    path("healthz", views.healthz),
+    path("", views.home),
+    path("example/records", views.records),
+    path("example/publish", views.publish_view),
+    path("internal/outrigger/", include("outrigger_django.urls")),
+]

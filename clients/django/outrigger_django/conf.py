@@ -1,0 +1,79 @@
+"""Reads the OUTRIGGER settings dict, with defaults, in one place."""
+import os
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEFAULTS = {
+    # name -> SQS queue URL
+    "QUEUES": {},
+    # e.g. http://127.0.0.1:9324 for the local runtime; None means the real AWS endpoint
+    "ENDPOINT_URL": None,
+    "REGION": None,
+    # str, or a list of str while rotating (the first one is used for nothing: Django only verifies)
+    "SIGNING_SECRET": None,
+    "TIMESTAMP_TOLERANCE_S": 300,
+    # the queue's MaximumMessageSize; None means env OUTRIGGER_MAX_MESSAGE_BYTES or 262144 (SQS maximum)
+    "MAX_MESSAGE_BYTES": None,
+    # which database holds the run/claim table, maintenance state and the write probe
+    "DATABASE": "default",
+    # a claim older than this is taken to belong to a process that died mid-task
+    "CLAIM_TIMEOUT_S": 900,
+    # Retry-After answered while another delivery of the same job is still running
+    "IN_PROGRESS_RETRY_AFTER_S": 30,
+    "MAINTENANCE_RETRY_AFTER_S": 300,
+    "MAINTENANCE_EXEMPT_PATHS": ["/healthz"],
+    "MAINTENANCE_MESSAGE": "We are doing some maintenance and will be back shortly.",
+    # how long a process trusts the maintenance flag it last read (0 = read the database on every request)
+    "MAINTENANCE_CHECK_INTERVAL_S": 2,
+    # extra modules to import at startup so their @outrigger_task / @outrigger_hook decorators run
+    "TASK_MODULES": [],
+}
+
+DEFAULT_MAX_MESSAGE_BYTES = 262144
+
+
+def get(name):
+    if name not in DEFAULTS:
+        raise KeyError(name)
+    return getattr(settings, "OUTRIGGER", {}).get(name, DEFAULTS[name])
+
+
+def signing_secrets():
+    """The accepted secrets: settings OUTRIGGER["SIGNING_SECRET"] (str or list), else env OUTRIGGER_SIGNING_SECRET."""
+    value = get("SIGNING_SECRET")
+    if value is None or value == "" or value == []:
+        value = os.environ.get("OUTRIGGER_SIGNING_SECRET", "")
+    secrets = [value] if isinstance(value, str) else list(value)
+    return [s for s in secrets if isinstance(s, str) and s]
+
+
+def max_message_bytes():
+    value = get("MAX_MESSAGE_BYTES")
+    source = 'OUTRIGGER["MAX_MESSAGE_BYTES"]'
+    if value is None:
+        value = os.environ.get("OUTRIGGER_MAX_MESSAGE_BYTES")
+        source = "env OUTRIGGER_MAX_MESSAGE_BYTES"
+    if value is None or value == "":
+        return DEFAULT_MAX_MESSAGE_BYTES
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ImproperlyConfigured(f"{source} must be an integer, got {value!r}")
+    if not 1024 <= number <= DEFAULT_MAX_MESSAGE_BYTES:
+        raise ImproperlyConfigured(f"{source} must be between 1024 and {DEFAULT_MAX_MESSAGE_BYTES}, got {number}")
+    return number
+
+
+def queue_url(queue):
+    queues = get("QUEUES") or {}
+    url = queues.get(queue)
+    if not url:
+        known = ", ".join(sorted(queues)) or "none"
+        raise ImproperlyConfigured(
+            f'no URL for queue {queue!r} in settings OUTRIGGER["QUEUES"] (configured queues: {known})')
+    return url
+
+
+def database():
+    return get("DATABASE")

@@ -1,0 +1,164 @@
+"""publish(): build a job envelope, check it against the schema and the queue's size limit, send it to SQS."""
+import datetime
+import json
+import logging
+import re
+import threading
+import uuid
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.db import transaction
+
+from . import conf
+from .envelope import Violation, validate_envelope
+from .exceptions import InvalidEnvelope, MessageTooLarge
+
+log = logging.getLogger("outrigger_django")
+
+# SQS DelaySeconds range: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+MAX_DELAY_SECONDS = 900
+
+# The schema's id/type patterns end in "$", which Python (and Java) also let match before a final newline;
+# these full matches close that gap before anything is sent.
+_ID_FULL = re.compile(r"[A-Za-z0-9._:@/+=-]+")
+_TYPE_FULL = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*")
+
+_clients = {}
+_clients_lock = threading.Lock()
+
+
+def sqs_client():
+    """The boto3 SQS client for the current settings (cached; boto3 clients are thread-safe)."""
+    import boto3
+
+    region = conf.get("REGION")
+    endpoint = conf.get("ENDPOINT_URL")
+    key = (region, endpoint)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            session = boto3.session.Session(region_name=region) if region else boto3.session.Session()
+            kwargs = {"endpoint_url": endpoint} if endpoint else {}
+            if endpoint and session.get_credentials() is None:
+                # a local SQS (ElasticMQ in `outrigger local up`) ignores credentials, but botocore still signs
+                kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
+            if session.region_name is None:
+                kwargs["region_name"] = "us-east-1"
+            client = session.client("sqs", **kwargs)
+            _clients[key] = client
+        return client
+
+
+def reset_clients(**_):
+    with _clients_lock:
+        _clients.clear()
+
+
+setting_changed.connect(reset_clients, dispatch_uid="outrigger_django.reset_clients")
+
+
+def _now_rfc3339():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+class PreparedJob:
+    """An envelope that passed every check, ready to send."""
+
+    def __init__(self, job_id, job_type, queue, queue_url, body, delay_seconds):
+        self.job_id = job_id
+        self.type = job_type
+        self.queue = queue
+        self.queue_url = queue_url
+        self.body = body
+        self.delay_seconds = delay_seconds
+
+    def send(self):
+        params = {"QueueUrl": self.queue_url, "MessageBody": self.body}
+        if self.delay_seconds:
+            params["DelaySeconds"] = self.delay_seconds
+        response = sqs_client().send_message(**params)
+        # never log the payload: it may carry personal data
+        log.info("outrigger job sent id=%s type=%s queue=%s message_id=%s", self.job_id, self.type, self.queue,
+                 response.get("MessageId"))
+        return self.job_id
+
+
+def prepare(job_type, payload, *, queue="default", delay_seconds=0, job_id=None, max_attempts=None,
+            timeout_s=None, meta=None):
+    """Builds and checks the envelope; raises InvalidEnvelope / MessageTooLarge / ImproperlyConfigured / ValueError."""
+    url = conf.queue_url(queue)
+    if isinstance(delay_seconds, bool) or not isinstance(delay_seconds, int) \
+            or not 0 <= delay_seconds <= MAX_DELAY_SECONDS:
+        raise ValueError(f"delay_seconds must be an integer from 0 to {MAX_DELAY_SECONDS}, got {delay_seconds!r}")
+    job_id = str(uuid.uuid4()) if job_id is None else job_id
+    envelope = {"version": 1, "id": job_id, "type": job_type, "payload": payload, "created_at": _now_rfc3339()}
+    if max_attempts is not None:
+        envelope["max_attempts"] = max_attempts
+    if timeout_s is not None:
+        envelope["timeout_s"] = timeout_s
+    if meta is not None:
+        envelope["meta"] = meta
+    try:
+        body = json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise InvalidEnvelope([Violation("payload", f"is not JSON-serialisable: {e}")])
+    # validate what will actually be on the wire (the encoder turns dates, decimals and UUIDs into strings)
+    violations = list(validate_envelope(json.loads(body)))
+    if isinstance(job_id, str) and job_id and not _ID_FULL.fullmatch(job_id):
+        violations.append(Violation("id", "must only contain A-Z a-z 0-9 . _ : @ / + = -"))
+    if isinstance(job_type, str) and job_type and not _TYPE_FULL.fullmatch(job_type):
+        violations.append(Violation("type", "must be dotted lower-case words, e.g. django.task"))
+    if violations:
+        raise InvalidEnvelope(_unique(violations))
+    size = len(body.encode("utf-8"))
+    limit = conf.max_message_bytes()
+    if size > limit:
+        raise MessageTooLarge(size, limit, queue)
+    return PreparedJob(job_id, job_type, queue, url, body, delay_seconds)
+
+
+def _unique(violations):
+    seen, out = set(), []
+    for v in violations:
+        if v not in seen:
+            seen.add(v)
+            out.append(v)
+    return out
+
+
+def publish(type, payload, *, queue="default", delay_seconds=0, job_id=None, max_attempts=None, meta=None,
+            timeout_s=None):
+    """Sends one job now and returns its id. Nothing is sent if any check fails."""
+    return prepare(type, payload, queue=queue, delay_seconds=delay_seconds, job_id=job_id,
+                   max_attempts=max_attempts, timeout_s=timeout_s, meta=meta).send()
+
+
+def publish_on_commit(type, payload, *, queue="default", delay_seconds=0, job_id=None, max_attempts=None,
+                      meta=None, timeout_s=None, using=None):
+    """Checks the job now (so a bad job fails inside the caller's transaction) and sends it only if the
+    surrounding transaction on database `using` commits; nothing is sent on rollback. Returns the job id.
+    Outside a transaction (autocommit) it sends at once, as Django's on_commit does."""
+    job = prepare(type, payload, queue=queue, delay_seconds=delay_seconds, job_id=job_id,
+                  max_attempts=max_attempts, timeout_s=timeout_s, meta=meta)
+
+    def send_after_commit():
+        try:
+            job.send()
+        except Exception:
+            log.exception("outrigger job NOT sent after commit id=%s type=%s queue=%s", job.job_id, job.type,
+                          job.queue)
+            raise
+
+    transaction.on_commit(send_after_commit, using=using)
+    return job.job_id
+
+
+def publish_task(task, args=None, kwargs=None, *, on_commit=False, **options):
+    """publish("django.task", {"task": task, "args": [...], "kwargs": {...}}, **options)
+    (publish_on_commit when on_commit=True)."""
+    payload = {"task": task, "args": list(args or []), "kwargs": dict(kwargs or {})}
+    send = publish_on_commit if on_commit else publish
+    return send("django.task", payload, **options)

@@ -1,0 +1,303 @@
+"""The signed endpoints the Outrigger Lambdas call. See README.md, "HTTP contract"."""
+import json
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import F, Q
+from django.http import JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from . import conf, maintenance, registry
+from .context import JobContext, _current
+from .exceptions import PermanentError, RetryLater
+from .signing import ATTEMPT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureError, verify
+
+log = logging.getLogger("outrigger_django")
+
+MAX_ID_LENGTH = 200
+
+
+def _error(status, error, message, **extra):
+    response = JsonResponse({"error": error, "message": message, **extra}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def signed_endpoint(view):
+    """POST only; signature and timestamp verified before the body is even parsed; never inside
+    ATOMIC_REQUESTS (the claim must commit on its own)."""
+
+    @csrf_exempt
+    @transaction.non_atomic_requests
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            response = _error(405, "method_not_allowed", "use POST")
+            response["Allow"] = "POST"
+            return response
+        try:
+            verify(conf.signing_secrets(), request.headers.get(TIMESTAMP_HEADER),
+                   request.headers.get(SIGNATURE_HEADER), request.body,
+                   tolerance_s=int(conf.get("TIMESTAMP_TOLERANCE_S")))
+        except SignatureError as e:
+            log.warning("outrigger call refused path=%s reason=%s", request.path, e)
+            return _error(401, "unauthorized", str(e))
+        try:
+            body = json.loads(request.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return _error(400, "bad_request", "body must be a UTF-8 JSON object")
+        if not isinstance(body, dict):
+            return _error(400, "bad_request", "body must be a JSON object")
+        return view(request, body, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _attempt(request, body):
+    value = body.get("attempt", request.headers.get(ATTEMPT_HEADER, 1))
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _meta(body):
+    meta = body.get("meta") or {}
+    return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
+
+
+@signed_endpoint
+def task(request, body, name):
+    """body: {"id": job id, "task": name, "payload": {"task", "args": [...], "kwargs": {...}}, "attempt", "meta"}"""
+    fn = registry.get_task(name)
+    if fn is None:
+        return _error(404, "unknown_task", f"no @outrigger_task named {name!r}")
+    job_id = body.get("id")
+    if not isinstance(job_id, str) or not job_id or len(job_id) > MAX_ID_LENGTH:
+        return _error(400, "bad_request", f'"id" must be a non-empty string of at most {MAX_ID_LENGTH} characters')
+    if body.get("task", name) != name:
+        return _error(400, "bad_request", f'"task" is {body.get("task")!r} but the URL names {name!r}')
+    payload = body.get("payload", {})
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        return _error(400, "bad_request", '"payload" must be an object')
+    if payload.get("task", name) != name:
+        return _error(400, "bad_request", f'"payload.task" is {payload.get("task")!r} but the URL names {name!r}')
+    args = payload.get("args", [])
+    kwargs = payload.get("kwargs", {})
+    if args is None:
+        args = []
+    if kwargs is None:
+        kwargs = {}
+    if not isinstance(args, list):
+        return _error(400, "bad_request", '"payload.args" must be an array')
+    if not isinstance(kwargs, dict):
+        return _error(400, "bad_request", '"payload.kwargs" must be an object')
+    ctx = JobContext("task", name, job_id, _attempt(request, body), _meta(body))
+    return _run_once(ctx, lambda: fn(*args, **kwargs))
+
+
+@signed_endpoint
+def hook(request, body, name):
+    """body: {"id": dedupe key, "hook": name, "scheduled_time": RFC 3339, "execution_id": scheduler's id, "args": {...}}
+
+    The dedupe key is the signed body's "id", which the schedule-hook function derives from the hook name and the
+    scheduled time: EventBridge Scheduler may deliver one firing twice and does not promise the same execution id
+    for both. A body without "id" (an older schedule-hook) falls back to "execution_id"."""
+    fn = registry.get_hook(name)
+    if fn is None:
+        return _error(404, "unknown_hook", f"no @outrigger_hook named {name!r}")
+    execution_id = body.get("execution_id")
+    if execution_id is not None and (not isinstance(execution_id, str) or len(execution_id) > MAX_ID_LENGTH):
+        return _error(400, "bad_request", f'"execution_id" must be a string of at most {MAX_ID_LENGTH} characters')
+    if "id" in body:
+        job_id = body["id"]
+        if not isinstance(job_id, str) or not job_id or len(job_id) > MAX_ID_LENGTH:
+            return _error(400, "bad_request", f'"id" must be a non-empty string of at most {MAX_ID_LENGTH} characters')
+    elif execution_id:
+        job_id = execution_id
+    else:
+        return _error(400, "bad_request", f'"id" (or, from an older schedule-hook, "execution_id") is required: '
+                                          f'a non-empty string of at most {MAX_ID_LENGTH} characters')
+    if body.get("hook", name) != name:
+        return _error(400, "bad_request", f'"hook" is {body.get("hook")!r} but the URL names {name!r}')
+    scheduled_time = None
+    raw_time = body.get("scheduled_time")
+    if raw_time is not None:
+        scheduled_time = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+        if scheduled_time is None:
+            return _error(400, "bad_request", '"scheduled_time" must be an RFC 3339 date-time')
+    args = body.get("args")
+    if args is None:
+        args = {}
+    ctx = JobContext("hook", name, job_id, _attempt(request, body), _meta(body), execution_id)
+    return _run_once(ctx, lambda: fn(scheduled_time, args))
+
+
+class _Claim:
+    def __init__(self, token=None, outcome=None):
+        self.token = token
+        self.outcome = outcome  # None = we hold the claim; else "already_done" / "in_progress"
+
+
+def _claim(ctx, alias):
+    """Claims ctx.job_id for this delivery: a committed insert of a unique row (or, for a failed or stale run,
+    a conditional update), so two concurrent deliveries can't both hold it."""
+    from .models import OutriggerJobRun as Run
+
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    runs = Run.objects.using(alias)
+    try:
+        with transaction.atomic(using=alias):
+            runs.create(job_id=ctx.job_id, kind=ctx.kind, name=ctx.name, status=Run.RUNNING, attempts=1,
+                        claim_token=token, started_at=now)
+        return _Claim(token)
+    except IntegrityError:
+        pass
+    stale_before = now - timedelta(seconds=int(conf.get("CLAIM_TIMEOUT_S")))
+    taken = runs.filter(job_id=ctx.job_id).filter(
+        Q(status=Run.FAILED) | Q(status=Run.RUNNING, started_at__lt=stale_before)
+    ).update(status=Run.RUNNING, claim_token=token, started_at=now, finished_at=None, attempts=F("attempts") + 1,
+             last_error="")
+    if taken:
+        return _Claim(token)
+    status = runs.filter(job_id=ctx.job_id).values_list("status", flat=True).first()
+    if status == Run.SUCCEEDED:
+        return _Claim(outcome="already_done")
+    if status is None:
+        # the row vanished between insert and read (someone pruned it): try once more
+        return _claim(ctx, alias)
+    return _Claim(outcome="in_progress")
+
+
+class _LostClaim(Exception):
+    """Another delivery took the claim over (ours went stale); our work is rolled back."""
+
+
+def _release(ctx, alias, token, error_class):
+    from .models import OutriggerJobRun as Run
+
+    try:
+        Run.objects.using(alias).filter(job_id=ctx.job_id, claim_token=token, status=Run.RUNNING).update(
+            status=Run.FAILED, finished_at=timezone.now(), last_error=error_class[:200])
+    except DatabaseError as e:
+        # the claim then stays "running" until CLAIM_TIMEOUT_S, after which a retry takes it over
+        log.warning("outrigger could not release claim id=%s error=%s", ctx.job_id, type(e).__name__)
+
+
+def _run_once(ctx, call):
+    from .models import OutriggerJobRun as Run
+
+    alias = conf.database()
+    started = time.monotonic()
+    try:
+        claim = _claim(ctx, alias)
+    except DatabaseError as e:
+        # e.g. SQLite "database is locked", or the database restarting: nothing ran, try again later
+        log.warning("outrigger %s claim failed name=%s id=%s error=%s", ctx.kind, ctx.name, ctx.job_id,
+                    type(e).__name__)
+        response = _error(503, "database_unavailable", type(e).__name__)
+        response["Retry-After"] = str(int(conf.get("IN_PROGRESS_RETRY_AFTER_S")))
+        return response
+    if claim.outcome == "already_done":
+        log.info("outrigger %s already done name=%s id=%s attempt=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt)
+        return JsonResponse({"status": "already_done", "id": ctx.job_id})
+    if claim.outcome == "in_progress":
+        seconds = int(conf.get("IN_PROGRESS_RETRY_AFTER_S"))
+        response = JsonResponse({"status": "in_progress", "id": ctx.job_id,
+                                 "message": "another delivery of this job is running"}, status=429)
+        response["Retry-After"] = str(seconds)
+        return response
+
+    token = _current.set(ctx)
+    try:
+        # The task's own writes on `alias` and the "succeeded" mark commit together: if the process dies
+        # half-way, neither is kept and the claim goes stale, so a later delivery runs the job again.
+        with transaction.atomic(using=alias):
+            call()
+            marked = Run.objects.using(alias).filter(
+                job_id=ctx.job_id, claim_token=claim.token, status=Run.RUNNING
+            ).update(status=Run.SUCCEEDED, finished_at=timezone.now())
+            if not marked:
+                raise _LostClaim()
+    except _LostClaim:
+        log.warning("outrigger %s lost its claim name=%s id=%s; rolled back", ctx.kind, ctx.name, ctx.job_id)
+        response = JsonResponse({"status": "in_progress", "id": ctx.job_id,
+                                 "message": "another delivery took over this job"}, status=429)
+        response["Retry-After"] = str(int(conf.get("IN_PROGRESS_RETRY_AFTER_S")))
+        return response
+    except PermanentError as e:
+        _release(ctx, alias, claim.token, "PermanentError")
+        log.warning("outrigger %s permanent failure name=%s id=%s attempt=%s", ctx.kind, ctx.name, ctx.job_id,
+                    ctx.attempt)
+        return _error(422, "permanent_error", e.message)
+    except RetryLater as e:
+        _release(ctx, alias, claim.token, "RetryLater")
+        log.info("outrigger %s retry later name=%s id=%s in=%ss", ctx.kind, ctx.name, ctx.job_id, e.seconds)
+        response = _error(429, "retry_later", e.message, retry_after=e.seconds)
+        response["Retry-After"] = str(e.seconds)
+        return response
+    except Exception as e:
+        _release(ctx, alias, claim.token, type(e).__name__)
+        # the traceback goes to Django's logs; the response carries only the class, never data
+        log.exception("outrigger %s failed name=%s id=%s attempt=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt)
+        return _error(500, "task_failed", f"{type(e).__name__} (see the Django logs)")
+    finally:
+        _current.reset(token)
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    log.info("outrigger %s done name=%s id=%s attempt=%s ms=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt,
+             elapsed_ms)
+    return JsonResponse({"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms})
+
+
+@signed_endpoint
+def maintenance_switch(request, body):
+    """body: {"enabled": true|false, "reason": "..."}"""
+    enabled = body.get("enabled")
+    if not isinstance(enabled, bool):
+        return _error(400, "bad_request", '"enabled" must be true or false')
+    reason = body.get("reason") or ""
+    if not isinstance(reason, str):
+        return _error(400, "bad_request", '"reason" must be a string')
+    try:
+        state = maintenance.set_state(enabled, reason)
+    except DatabaseError as e:
+        return _error(503, "database_unavailable", type(e).__name__)
+    log.warning("outrigger maintenance %s", "ON" if state.enabled else "OFF")
+    return JsonResponse({"enabled": state.enabled, "reason": state.reason,
+                         "changed_at": state.changed_at.isoformat()})
+
+
+@signed_endpoint
+def verify_writes(request, body):
+    """body: {} or {"database": alias}. Writes, reads back and deletes a probe row."""
+    from .models import OutriggerWriteProbe
+
+    alias = body.get("database") or conf.database()
+    if not isinstance(alias, str) or alias not in connections.databases:
+        return _error(400, "bad_request", f"unknown database alias {alias!r}")
+    started = time.monotonic()
+    probe_token = uuid.uuid4().hex
+    try:
+        probes = OutriggerWriteProbe.objects.using(alias)
+        probes.create(token=probe_token, created_at=timezone.now())
+        found = probes.filter(token=probe_token).exists()
+        deleted, _ = probes.filter(token=probe_token).delete()
+    except DatabaseError as e:
+        log.warning("outrigger verify-writes failed database=%s error=%s", alias, type(e).__name__)
+        return JsonResponse({"ok": False, "database": alias, "error": type(e).__name__,
+                             "message": str(e)[:200]}, status=503)
+    latency_ms = round((time.monotonic() - started) * 1000, 1)
+    if not (found and deleted):
+        return JsonResponse({"ok": False, "database": alias, "error": "ProbeMissing",
+                             "message": "the probe row was not read back"}, status=503)
+    return JsonResponse({"ok": True, "database": alias, "vendor": connections[alias].vendor,
+                         "latency_ms": latency_ms})

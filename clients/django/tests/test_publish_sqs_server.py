@@ -1,0 +1,111 @@
+"""publish() over the wire to a real SQS API: moto's server (from the pyenv Python, which has moto) on
+127.0.0.1. /usr/bin/python3 has no moto, so the server runs as a separate process. Skipped when moto_server
+is not found (set OUTRIGGER_MOTO_SERVER to its path to point at one)."""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+
+import boto3
+import pytest
+from django.db import transaction
+
+from outrigger_django import MessageTooLarge, publish, publish_on_commit, publisher
+from outrigger_django.envelope import HandValidator, validate_envelope
+
+MOTO = os.environ.get("OUTRIGGER_MOTO_SERVER") or shutil.which("moto_server")
+
+pytestmark = pytest.mark.skipif(not MOTO, reason="moto_server not found (pyenv python3 has moto)")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint():
+    port = _free_port()
+    proc = subprocess.Popen([MOTO, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"moto_server did not start on {url} (exit {proc.poll()})")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def queues(moto_endpoint, settings, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    sqs = boto3.client("sqs", region_name="eu-west-1", endpoint_url=moto_endpoint)
+    suffix = str(time.monotonic_ns())
+    default = sqs.create_queue(QueueName="jobs-default-" + suffix)["QueueUrl"]
+    heavy = sqs.create_queue(QueueName="jobs-heavy-" + suffix)["QueueUrl"]
+    settings.OUTRIGGER = {**settings.OUTRIGGER, "ENDPOINT_URL": moto_endpoint, "REGION": "eu-west-1",
+                          "QUEUES": {"default": default, "heavy": heavy}}
+    publisher.reset_clients()
+    return sqs, default, heavy
+
+
+def _receive(sqs, url, wait=1):
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=wait).get("Messages", [])
+    return [json.loads(m["Body"]) for m in messages]
+
+
+def test_publish_overTheWire_envelopeArrivesValid(queues):
+    sqs, default, heavy = queues
+    job_id = publish("django.task", {"task": "reports.generate", "args": [1], "kwargs": {}},
+                     meta={"request_id": "req-1"}, max_attempts=3)
+    (env,) = _receive(sqs, default)
+    assert env["id"] == job_id and env["meta"] == {"request_id": "req-1"} and env["max_attempts"] == 3
+    assert validate_envelope(env) == [] and HandValidator().validate(env) == []
+    assert _receive(sqs, heavy, wait=0) == []
+
+
+def test_publish_overTheWire_delayHonoured(queues):
+    sqs, _, heavy = queues
+    job_id = publish("django.task", {"task": "reports.generate"}, queue="heavy", delay_seconds=2)
+    assert _receive(sqs, heavy, wait=0) == []  # not visible yet
+    deadline = time.monotonic() + 10
+    got = []
+    while not got and time.monotonic() < deadline:
+        got = _receive(sqs, heavy, wait=1)
+    assert [e["id"] for e in got] == [job_id]
+
+
+def test_publish_overTheWire_tooLarge_nothingSent(queues):
+    sqs, default, _ = queues
+    with pytest.raises(MessageTooLarge):
+        publish("django.task", {"pad": "x" * 262144})
+    assert _receive(sqs, default, wait=0) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishOnCommit_overTheWire(queues):
+    sqs, default, _ = queues
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            publish_on_commit("django.task", {"task": "rolled.back"})
+            raise RuntimeError("rollback")
+    with transaction.atomic():
+        job_id = publish_on_commit("django.task", {"task": "committed"})
+    assert [e["id"] for e in _receive(sqs, default)] == [job_id]

@@ -1,0 +1,57 @@
+"""A minimal real Django project for the package's tests: SQLite on disk (so threads share one database)."""
+import os
+import tempfile
+
+BASE = os.path.join(tempfile.gettempdir(), f"outrigger-django-tests-{os.getpid()}")
+
+SECRET_KEY = "tests-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+USE_TZ = True
+TIME_ZONE = "UTC"
+ROOT_URLCONF = "testproject.urls"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "outrigger_django",
+    "testapp",
+]
+
+MIDDLEWARE = [
+    "outrigger_django.middleware.MaintenanceModeMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE + ".sqlite3",
+        # an on-disk test database: the in-memory one uses SQLite's shared cache, whose table locks fail at
+        # once instead of waiting, which would break the two-threads-at-once test
+        "TEST": {"NAME": BASE + "-test.sqlite3"},
+        "OPTIONS": {"timeout": 20},
+    }
+}
+
+TEST_SECRET = "test-signing-secret-0123456789"
+
+OUTRIGGER = {
+    "QUEUES": {
+        "default": "https://sqs.eu-west-1.amazonaws.com/123456789012/outrigger-jobs-default",
+        "heavy": "https://sqs.eu-west-1.amazonaws.com/123456789012/outrigger-jobs-heavy",
+    },
+    "REGION": "eu-west-1",
+    "SIGNING_SECRET": TEST_SECRET,
+    "TIMESTAMP_TOLERANCE_S": 300,
+    "MAINTENANCE_CHECK_INTERVAL_S": 0,
+    "MAINTENANCE_EXEMPT_PATHS": ["/healthz", "/status/"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"null": {"class": "logging.NullHandler"}},
+    "loggers": {"outrigger_django": {"handlers": ["null"], "propagate": True}},
+}

@@ -1,0 +1,103 @@
+package dev.outrigger.core;
+
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Chooses the signing secret's source from the environment: a literal for local development, Secrets Manager or
+ * SSM Parameter Store in AWS. The secret is fetched once and cached for the life of the container.
+ */
+public final class SecretSources {
+    public static final String LITERAL = "OUTRIGGER_SIGNING_SECRET";
+    public static final String ARN = "OUTRIGGER_SIGNING_SECRET_ARN";
+
+    /** Every cached source made here, weakly held, so a SnapStart restore can drop them all (see {@link #refreshAll()}). */
+    private static final java.util.Set<Cached> CREATED =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
+    private SecretSources() {
+    }
+
+    /**
+     * Drops every cached secret, so the next use fetches it again. Called after a SnapStart restore
+     * ({@link SnapStartPriming}): a secret cached in a snapshot may have been rotated since, and AWS advises not to
+     * carry secrets in snapshots (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html).
+     */
+    public static void refreshAll() {
+        synchronized (CREATED) {
+            CREATED.forEach(Cached::refresh);
+        }
+    }
+
+    public static SecretSource fromEnv(Env env) {
+        if (env.get(ARN).isPresent()) {
+            String arn = env.get(ARN).get();
+            if (arn.startsWith("arn:aws:secretsmanager:") || arn.startsWith("arn:aws-") && arn.contains(":secretsmanager:")) {
+                return new Cached(() -> {
+                    try (SecretsManagerClient client = AwsClientConfig.configure(SecretsManagerClient.builder(), env, "SECRETS_MANAGER").build()) {
+                        return client.getSecretValue(r -> r.secretId(arn)).secretString();
+                    }
+                }, arn);
+            }
+            if (arn.contains(":ssm:") && arn.contains(":parameter/")) {
+                // GetParameter takes the ARN as the name. Deriving the name from the ARN is ambiguous: both "foo" and
+                // "/foo" have the ARN ...:parameter/foo
+                // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
+                return new Cached(() -> {
+                    try (SsmClient client = AwsClientConfig.configure(SsmClient.builder(), env, "SSM").build()) {
+                        return client.getParameter(r -> r.name(arn).withDecryption(true)).parameter().value();
+                    }
+                }, arn);
+            }
+            throw new ConfigException(ARN + " must be a Secrets Manager secret ARN or an SSM parameter ARN, got '" + arn + "'");
+        }
+        if (env.get(LITERAL).isPresent()) {
+            String literal = env.get(LITERAL).get();
+            return new Cached(() -> literal, LITERAL);
+        }
+        throw new ConfigException("no signing secret: set " + ARN + " (in AWS) or " + LITERAL + " (locally)");
+    }
+
+    /** Fetches on first use, not at construction, so a cold start that never signs pays nothing. */
+    static final class Cached implements SecretSource {
+        private final Supplier<String> fetch;
+        private final String origin;
+        private volatile String value;
+
+        Cached(Supplier<String> fetch, String origin) {
+            this.fetch = fetch;
+            this.origin = origin;
+            CREATED.add(this);
+        }
+
+        @Override
+        public String secret() {
+            String current = value;
+            if (current == null) {
+                synchronized (this) {
+                    current = value;
+                    if (current == null) {
+                        try {
+                            current = fetch.get();
+                        } catch (RuntimeException e) {
+                            // Never echo the secret; the origin (an ARN or variable name) is safe to name.
+                            throw new ConfigException("cannot read the signing secret from " + origin + ": "
+                                    + e.getClass().getSimpleName(), e);
+                        }
+                        if (current == null || current.isEmpty()) {
+                            throw new ConfigException("the signing secret from " + origin + " is empty");
+                        }
+                        value = current;
+                    }
+                }
+            }
+            return current;
+        }
+
+        @Override
+        public void refresh() {
+            value = null;
+        }
+    }
+}

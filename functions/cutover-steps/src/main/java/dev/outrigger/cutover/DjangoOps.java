@@ -1,0 +1,115 @@
+package dev.outrigger.cutover;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.HttpResult;
+import dev.outrigger.core.Json;
+import dev.outrigger.core.SignedDjangoClient;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * The two Django ops endpoints the cutover calls, as signed POSTs (DESIGN.md, "Signed calls to Django"):
+ * {@code maintenance} ({"enabled", "reason"}) and {@code verify-writes} ({} or {"database"}).
+ * Failures are exceptions on purpose: they cross the Lambda boundary as the function error the state machine
+ * catches by name.
+ */
+public final class DjangoOps {
+    static final String MAINTENANCE_PATH = "maintenance";
+    static final String VERIFY_WRITES_PATH = "verify-writes";
+    /** Only this much of Django's answer is kept in an error: enough to diagnose, never a page of HTML. */
+    private static final int MAX_DETAIL_CHARS = 300;
+
+    private final SignedDjangoClient django;
+    private final Supplier<String> callIds;
+    private final Duration timeout;
+
+    public DjangoOps(SignedDjangoClient django, Supplier<String> callIds, Duration timeout) {
+        this.django = django;
+        this.callIds = callIds;
+        this.timeout = timeout;
+    }
+
+    public static DjangoOps of(SignedDjangoClient django) {
+        return new DjangoOps(django, () -> "cutover-" + UUID.randomUUID(), Duration.ofSeconds(20));
+    }
+
+    /** Turns maintenance mode on or off; returns Django's answer ({"enabled", "reason", "changed_at"}). */
+    public Map<String, Object> setMaintenance(boolean enabled, String reason) {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("enabled", enabled).put("reason", reason);
+        HttpResult r = post(MAINTENANCE_PATH, body);
+        if (r.status() / 100 != 2) {
+            throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + MAINTENANCE_PATH + ": "
+                    + detail(r.body()), r.status());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        Optional<JsonNode> answer = parse(r.body());
+        out.put("enabled", answer.map(a -> a.path("enabled").asBoolean(enabled)).orElse(enabled));
+        out.put("reason", answer.map(a -> a.path("reason").asText(reason)).orElse(reason));
+        answer.map(a -> a.get("changed_at")).filter(JsonNode::isTextual).ifPresent(c -> out.put("changed_at", c.asText()));
+        return out;
+    }
+
+    /**
+     * Asks Django to write, read back and delete a probe row. Django answers 200 {"ok": true, …} or 503 {"ok": false,
+     * "error", "message"}; the latter is {@link VerifyWritesFailed}, any other failure {@link DjangoCallFailed}.
+     */
+    public Map<String, Object> verifyWrites(Optional<String> database) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        database.ifPresent(d -> body.put("database", d));
+        HttpResult r = post(VERIFY_WRITES_PATH, body);
+        Optional<JsonNode> answer = parse(r.body());
+        Optional<JsonNode> ok = answer.map(a -> a.get("ok")).filter(JsonNode::isBoolean);
+        if (r.status() / 100 == 2 && ok.isPresent() && ok.get().booleanValue()) {
+            return Json.MAPPER.convertValue(answer.get(), Json.MAPPER.getTypeFactory()
+                    .constructMapType(LinkedHashMap.class, String.class, Object.class));
+        }
+        if (ok.isPresent() && !ok.get().booleanValue()) {
+            JsonNode a = answer.get();
+            throw new VerifyWritesFailed("database " + a.path("database").asText("?") + " did not take a write: "
+                    + a.path("error").asText("unknown") + " " + detail(a.path("message").asText("")));
+        }
+        throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + VERIFY_WRITES_PATH + ": "
+                + detail(r.body()), r.status());
+    }
+
+    private HttpResult post(String path, ObjectNode body) {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return django.post(path, bytes, callIds.get(), 1, timeout);
+        } catch (IOException e) {
+            throw new DjangoCallFailed("cannot reach Django for POST " + path + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + detail(e.getMessage())), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DjangoCallFailed("interrupted while calling Django for POST " + path, 0);
+        }
+    }
+
+    private static Optional<JsonNode> parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(body);
+            return n != null && n.isObject() ? Optional.of(n) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String detail(String text) {
+        if (text == null) {
+            return "";
+        }
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return oneLine.length() <= MAX_DETAIL_CHARS ? oneLine : oneLine.substring(0, MAX_DETAIL_CHARS) + "…";
+    }
+}

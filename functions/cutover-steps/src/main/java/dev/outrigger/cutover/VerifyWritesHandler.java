@@ -1,0 +1,39 @@
+package dev.outrigger.cutover;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.outrigger.core.Env;
+import dev.outrigger.core.SignedDjangoClient;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Asks Django to prove the (new) database takes writes. Input {} or {"database": alias}; output Django's
+ * {"ok": true, "database", "vendor", "latency_ms"}. {"ok": false} throws {@link VerifyWritesFailed}, any other
+ * failure {@link DjangoCallFailed}.
+ */
+public final class VerifyWritesHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+    private final DjangoOps ops;
+
+    public VerifyWritesHandler() {
+        this(Env.system());
+    }
+
+    public VerifyWritesHandler(Env env) {
+        this(DjangoOps.of(SignedDjangoClient.fromEnv(env)));
+    }
+
+    VerifyWritesHandler(DjangoOps ops) {
+        this.ops = ops;
+    }
+
+    @Override
+    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
+        Object database = input == null ? null : input.get("database");
+        if (database != null && !(database instanceof String)) {
+            throw new IllegalArgumentException("input.database must be a database alias (string)");
+        }
+        return ops.verifyWrites(Optional.ofNullable((String) database).filter(d -> !d.isBlank()));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.outrigger.cutover;
+
+import dev.outrigger.core.AwsClientConfig;
+import dev.outrigger.core.Env;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** QueuesDrainedHandler against embedded ElasticMQ: visible, in-flight and delayed messages all count. */
+class QueuesDrainedHandlerIT {
+    private static SQSRestServer server;
+    private static SqsClient sqs;
+    private static Env env;
+
+    @BeforeAll
+    static void start() {
+        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
+        int port = server.waitUntilStarted().localAddress().getPort();
+        env = Env.of(Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port, "AWS_REGION", "us-east-1"));
+        sqs = AwsClientConfig.configure(SqsClient.builder(), env, "SQS").build();
+    }
+
+    @AfterAll
+    static void stop() {
+        sqs.close();
+        server.stopAndWait();
+    }
+
+    @Test
+    void drained_onlyWhenNoQueueHasVisibleInFlightOrDelayedMessages() {
+        String a = sqs.createQueue(b -> b.queueName("drain-a")).queueUrl();
+        String bq = sqs.createQueue(b -> b.queueName("drain-b")).queueUrl();
+        QueuesDrainedHandler handler = new QueuesDrainedHandler(env);
+        Map<String, Object> input = Map.of("queues", List.of(a, bq));
+
+        assertThat(handler.handleRequest(input, null)).containsEntry("drained", true).containsEntry("visible", 0L);
+
+        sqs.sendMessage(b -> b.queueUrl(a).messageBody("{}"));
+        sqs.sendMessage(b -> b.queueUrl(bq).messageBody("{}").delaySeconds(60));
+        Map<String, Object> busy = handler.handleRequest(input, null);
+        assertThat(busy).containsEntry("drained", false).containsEntry("visible", 1L).containsEntry("delayed", 1L)
+                .containsEntry("in_flight", 0L);
+
+        var received = sqs.receiveMessage(b -> b.queueUrl(a).visibilityTimeout(60)).messages();
+        assertThat(received).hasSize(1);
+        assertThat(handler.handleRequest(input, null)).containsEntry("drained", false).containsEntry("in_flight", 1L)
+                .containsEntry("visible", 0L);
+
+        sqs.deleteMessage(b -> b.queueUrl(a).receiptHandle(received.getFirst().receiptHandle()));
+        sqs.purgeQueue(b -> b.queueUrl(bq));
+        assertThat(handler.handleRequest(input, null)).containsEntry("drained", true);
+    }
+}

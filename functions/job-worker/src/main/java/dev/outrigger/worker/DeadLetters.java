@@ -1,0 +1,131 @@
+package dev.outrigger.worker;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+/**
+ * Parks a message in a DLQ: the original body unchanged, plus message attributes that say why it is there.
+ * Operators read them with {@code outrigger dlq inspect}; the redrive function strips them again.
+ */
+public class DeadLetters {
+    public static final String ERROR = "outrigger-error";
+    public static final String ERROR_MESSAGE = "outrigger-error-message";
+    public static final String ATTEMPTS = "outrigger-attempts";
+    public static final String SOURCE_QUEUE = "outrigger-source-queue";
+    public static final String FAILED_AT = "outrigger-failed-at";
+    public static final String JOB_ID = "outrigger-job-id";
+    public static final String JOB_TYPE = "outrigger-job-type";
+    public static final String PREFIX = "outrigger-";
+
+    /** SQS allows at most 10 message attributes per message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html). */
+    static final int SQS_MAX_ATTRIBUTES = 10;
+    static final int MAX_ERROR_MESSAGE_BYTES = 1024;
+
+    private final java.util.function.Supplier<SqsClient> sqs;
+
+    public DeadLetters(java.util.function.Supplier<SqsClient> sqs) {
+        this.sqs = sqs;
+    }
+
+    /** Why a message is parked. jobId and jobType are null when the body could not be parsed. */
+    public record Reason(String errorClass, String message, int attempts, String jobId, String jobType, Instant failedAt) {
+    }
+
+    public void send(String dlqUrl, boolean fifo, String sourceQueueName, ReceivedMessage message, Reason reason) {
+        SendMessageRequest.Builder request = SendMessageRequest.builder()
+                .queueUrl(dlqUrl)
+                .messageBody(message.body())
+                .messageAttributes(attributes(sourceQueueName, message, reason));
+        if (fifo) {
+            // A FIFO queue requires a group; keeping the original's preserves its order among the parked messages.
+            // The SQS message id is stable across redeliveries, so a DLQ send retried after a lost response is
+            // deduplicated by SQS (5-minute window).
+            request.messageGroupId(message.messageGroupId() != null ? message.messageGroupId() : "outrigger-dlq")
+                    .messageDeduplicationId(message.messageId());
+        }
+        sqs.get().sendMessage(request.build());
+    }
+
+    static Map<String, MessageAttributeValue> attributes(String sourceQueueName, ReceivedMessage message, Reason reason) {
+        Map<String, MessageAttributeValue> out = new LinkedHashMap<>();
+        out.put(ERROR, string(sanitize(reason.errorClass() == null || reason.errorClass().isBlank() ? "Unknown" : reason.errorClass())));
+        out.put(ERROR_MESSAGE, string(truncateUtf8(sanitize(reason.message() == null || reason.message().isBlank()
+                ? "(no message)" : reason.message()), MAX_ERROR_MESSAGE_BYTES)));
+        out.put(ATTEMPTS, MessageAttributeValue.builder().dataType("Number").stringValue(Integer.toString(reason.attempts())).build());
+        out.put(SOURCE_QUEUE, string(sourceQueueName));
+        out.put(FAILED_AT, string(DateTimeFormatter.ISO_INSTANT.format(reason.failedAt().truncatedTo(ChronoUnit.MILLIS))));
+        if (reason.jobId() != null) {
+            out.put(JOB_ID, string(sanitize(reason.jobId())));
+        }
+        if (reason.jobType() != null) {
+            out.put(JOB_TYPE, string(sanitize(reason.jobType())));
+        }
+        // Ours first, then the producer's (trace context, tenant…) while room remains. Stale outrigger-* attributes
+        // from an earlier trip through a DLQ are replaced, not duplicated.
+        for (Map.Entry<String, ReceivedMessage.MessageAttribute> entry : message.messageAttributes().entrySet()) {
+            if (out.size() >= SQS_MAX_ATTRIBUTES) {
+                break;
+            }
+            if (entry.getKey().toLowerCase(java.util.Locale.ROOT).startsWith(PREFIX) || out.containsKey(entry.getKey())) {
+                continue;
+            }
+            ReceivedMessage.MessageAttribute value = entry.getValue();
+            MessageAttributeValue.Builder copy = MessageAttributeValue.builder().dataType(value.dataType());
+            if (value.binaryValue() != null) {
+                copy.binaryValue(SdkBytes.fromByteArray(value.binaryValue()));
+            } else {
+                copy.stringValue(value.stringValue());
+            }
+            out.put(entry.getKey(), copy.build());
+        }
+        return out;
+    }
+
+    private static MessageAttributeValue string(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    /**
+     * SQS rejects attribute values with characters outside #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF;
+     * an error message quoting a bad body could contain them, and a rejected send would keep the job failing.
+     */
+    static String sanitize(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            boolean ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF)
+                    || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+            out.appendCodePoint(ok ? cp : '?');
+        });
+        return out.toString();
+    }
+
+    /** At most maxBytes of UTF-8, cut at a code point boundary (never half a character), "…" marking a cut. */
+    static String truncateUtf8(String text, int maxBytes) {
+        if (text.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+            return text;
+        }
+        String ellipsis = "…";
+        int budget = maxBytes - ellipsis.getBytes(StandardCharsets.UTF_8).length;
+        StringBuilder out = new StringBuilder();
+        int used = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (used + size > budget) {
+                break;
+            }
+            out.appendCodePoint(cp);
+            used += size;
+            i += Character.charCount(cp);
+        }
+        return out.append(ellipsis).toString();
+    }
+}

@@ -1,0 +1,92 @@
+package dev.outrigger.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.Env;
+import dev.outrigger.core.HttpOutcomes;
+import dev.outrigger.core.JobEnvelope;
+import dev.outrigger.core.JobOutcome;
+import dev.outrigger.core.Json;
+import dev.outrigger.core.SignedDjangoClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * {@code django.task}: a signed POST to Django's {@code tasks/<task>} endpoint (DESIGN.md, "Signed calls to Django").
+ *
+ * <p>Payload: {@code {"task": "reports.generate", "args": [], "kwargs": {}}}. Request body:
+ * {@code {"id", "task", "payload", "attempt", "meta"}}, where payload is the envelope's payload as published.
+ */
+public final class DjangoTaskHandler implements JobHandler {
+    public static final String TYPE = "django.task";
+
+    /** Dotted names of letters, digits, '_' and '-': no '/', '..' or '%', so the name can't walk out of tasks/. */
+    static final Pattern TASK_NAME = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_-]*(\\.[A-Za-z0-9_][A-Za-z0-9_-]*)*$");
+    static final int MAX_TASK_NAME = 200;
+
+    private final SignedDjangoClient django;
+    private final Clock clock;
+
+    public DjangoTaskHandler(SignedDjangoClient django, Clock clock) {
+        this.django = django;
+        this.clock = clock;
+    }
+
+    public static DjangoTaskHandler fromEnv(Env env) {
+        return new DjangoTaskHandler(SignedDjangoClient.fromEnv(env), Clock.systemUTC());
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public JobOutcome handle(JobEnvelope job, JobAttempt attempt) {
+        ObjectNode payload = job.payload();
+        JsonNode task = payload.get("task");
+        if (task == null || !task.isTextual()) {
+            return invalid("payload.task: required, a string");
+        }
+        String name = task.asText();
+        if (name.length() > MAX_TASK_NAME || !TASK_NAME.matcher(name).matches()) {
+            return invalid("payload.task: must be a dotted name of letters, digits, '_' and '-' (at most "
+                    + MAX_TASK_NAME + " characters)");
+        }
+        JsonNode args = payload.get("args");
+        if (args != null && !args.isNull() && !args.isArray()) {
+            return invalid("payload.args: must be an array");
+        }
+        JsonNode kwargs = payload.get("kwargs");
+        if (kwargs != null && !kwargs.isNull() && !kwargs.isObject()) {
+            return invalid("payload.kwargs: must be an object");
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("id", job.id());
+        body.put("task", name);
+        body.set("payload", payload);
+        body.put("attempt", attempt.number());
+        ObjectNode meta = body.putObject("meta");
+        job.meta().forEach(meta::put);
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        Duration timeout = attempt.remaining(clock);
+        if (timeout.isZero()) {
+            return new JobOutcome.Retry("Timeout", "no time left for the call", null);
+        }
+        try {
+            return HttpOutcomes.classify(django.post("tasks/" + name, bytes, job.id(), attempt.number(), timeout), clock);
+        } catch (IOException e) {
+            return HttpOutcomes.classify(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new JobOutcome.Retry("Timeout", "interrupted at the try's deadline", null);
+        }
+    }
+
+    private static JobOutcome invalid(String reason) {
+        return new JobOutcome.DeadLetter("InvalidPayload", reason);
+    }
+}

@@ -1,0 +1,367 @@
+package dev.outrigger.worker;
+
+import dev.outrigger.core.AwsClientConfig;
+import dev.outrigger.core.ConfigException;
+import dev.outrigger.core.Env;
+import dev.outrigger.core.InvalidEnvelopeException;
+import dev.outrigger.core.JobEnvelope;
+import dev.outrigger.core.JobOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Runs one batch of job messages and decides each message's fate (DESIGN.md, "Outcomes"):
+ * <ul>
+ *   <li>success: not reported failed, so Lambda deletes it;</li>
+ *   <li>transient: reported failed, its visibility timeout set to a capped, jittered exponential backoff;</li>
+ *   <li>permanent, malformed, unknown type, or transient on the last allowed attempt: the original body goes to the
+ *       DLQ with attributes saying why, then the message counts as done; if that send fails it is reported failed.</li>
+ * </ul>
+ * Nothing is dropped: every message either succeeded, is safely in the DLQ, or is reported failed and comes back.
+ *
+ * <p>Jobs of a batch run concurrently on virtual threads, at most {@link WorkerConfig#concurrency()} at a time.
+ */
+public class JobWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
+    static final String INVALID_TYPE = "invalid";
+
+    private final JobHandlerRegistry registry;
+    private final Supplier<SqsClient> sqs;
+    private final WorkerConfig config;
+    private final JobEvents events;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final QueueRoutes routes;
+    private final DeadLetters deadLetters;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+    public JobWorker(JobHandlerRegistry registry, Supplier<SqsClient> sqs, WorkerConfig config, JobEvents events,
+                     Clock clock, RandomGenerator random) {
+        this.registry = registry;
+        this.sqs = Memo.of(sqs);
+        this.config = config;
+        this.events = events;
+        this.clock = clock;
+        this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), random);
+        this.routes = new QueueRoutes(this.sqs, config.dlqUrlOverride());
+        this.deadLetters = new DeadLetters(this.sqs);
+    }
+
+    /** The production wiring: built-in and ServiceLoader job types, SQS client built on first need. */
+    public static JobWorker fromEnv(Env env) {
+        return new JobWorker(
+                JobHandlerRegistry.fromEnv(env),
+                () -> AwsClientConfig.configure(SqsClient.builder(), env, "SQS")
+                        // Visibility changes and DLQ sends happen inside the safety margin; never let one hang past it.
+                        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
+                        .build(),
+                WorkerConfig.fromEnv(env),
+                LoggingJobEvents.fromEnv(env, System.out),
+                Clock.systemUTC(),
+                new java.security.SecureRandom());
+    }
+
+    public WorkerConfig config() {
+        return config;
+    }
+
+    /**
+     * Processes a batch.
+     *
+     * @param remainingMillis the invocation's remaining time (Lambda's {@code Context.getRemainingTimeInMillis})
+     * @return the message ids to report as batch item failures; every other message of the batch is done
+     */
+    public Set<String> process(List<ReceivedMessage> batch, LongSupplier remainingMillis) {
+        List<Unit> units = group(batch);
+        Map<Unit, Future<Map<String, Boolean>>> running = new LinkedHashMap<>();
+        Set<String> failed = new LinkedHashSet<>();
+        Semaphore slots = new Semaphore(config.concurrency());
+        long marginMs = config.safetyMargin().toMillis();
+        boolean outOfTime = false;
+        for (Unit unit : units) {
+            if (!outOfTime) {
+                outOfTime = !acquireSlot(slots, remainingMillis, marginMs);
+            }
+            if (outOfTime) {
+                // Not started: reported failed, so SQS hands it out again after its visibility timeout. Not lost.
+                notStarted(unit, failed);
+                continue;
+            }
+            running.put(unit, threads.submit(() -> {
+                try {
+                    return run(unit, remainingMillis);
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        for (Map.Entry<Unit, Future<Map<String, Boolean>>> entry : running.entrySet()) {
+            Unit unit = entry.getKey();
+            // Leave a sliver of the margin to return the response itself.
+            long wait = Math.max(0, remainingMillis.getAsLong() - Math.min(marginMs / 4, 1_000));
+            try {
+                entry.getValue().get(wait, TimeUnit.MILLISECONDS).forEach((messageId, isFailed) -> {
+                    if (isFailed) {
+                        failed.add(messageId);
+                    }
+                });
+            } catch (TimeoutException | CancellationException e) {
+                // Still running as the invocation ends: report it failed so it comes back. If it does finish (say, its
+                // DLQ send lands), the worst case is a second try or a second DLQ copy, never a lost job.
+                entry.getValue().cancel(true);
+                notStarted(unit, failed);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                unit.messages().forEach(m -> failed.add(m.message().messageId()));
+            } catch (ExecutionException e) {
+                // run() handles its own failures; anything here is a bug. Keep the messages.
+                LOG.error("job worker bug while finishing a job", e.getCause());
+                unit.messages().forEach(m -> failed.add(m.message().messageId()));
+            }
+        }
+        events.flush();
+        return failed;
+    }
+
+    /** Waits for a free slot, but never into the safety margin: false means stop starting work. */
+    private static boolean acquireSlot(Semaphore slots, LongSupplier remainingMillis, long marginMs) {
+        try {
+            long wait = remainingMillis.getAsLong() - marginMs;
+            if (wait <= 0 || !slots.tryAcquire(wait, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (remainingMillis.getAsLong() - marginMs <= 0) {
+            slots.release();
+            return false;
+        }
+        return true;
+    }
+
+    private void notStarted(Unit unit, Set<String> failed) {
+        unit.messages().forEach(m -> failed.add(m.message().messageId()));
+        Parsed leader = unit.leader();
+        events.record(new JobReport(leader.message().messageId(), leader.jobId(), leader.type(),
+                leader.message().approximateReceiveCount(), JobReport.Disposition.NOT_STARTED, 0, "DeadlineNear",
+                unit.messages().size() - 1));
+    }
+
+    /** A message and what its body parsed to. */
+    record Parsed(ReceivedMessage message, JobEnvelope envelope, InvalidEnvelopeException invalid) {
+        String jobId() {
+            return envelope == null ? null : envelope.id();
+        }
+
+        String type() {
+            return envelope == null ? INVALID_TYPE : envelope.type();
+        }
+    }
+
+    /** The messages of a batch that carry one job id (the first is the leader); a malformed message is its own unit. */
+    record Unit(List<Parsed> messages) {
+        Parsed leader() {
+            return messages.get(0);
+        }
+    }
+
+    static List<Unit> group(List<ReceivedMessage> batch) {
+        Map<String, List<Parsed>> byJobId = new LinkedHashMap<>();
+        List<Unit> units = new ArrayList<>();
+        for (ReceivedMessage message : batch) {
+            Parsed parsed;
+            try {
+                parsed = new Parsed(message, JobEnvelope.parse(message.body()), null);
+            } catch (InvalidEnvelopeException e) {
+                parsed = new Parsed(message, null, e);
+            }
+            if (parsed.envelope() == null) {
+                units.add(new Unit(List.of(parsed)));
+                continue;
+            }
+            List<Parsed> same = byJobId.get(parsed.jobId());
+            if (same == null) {
+                same = new ArrayList<>();
+                byJobId.put(parsed.jobId(), same);
+                units.add(new Unit(same));
+            }
+            same.add(parsed);
+        }
+        return units;
+    }
+
+    /**
+     * Runs one unit and settles every message in it. Returns message id → reported failed.
+     *
+     * <p>A job id repeated within the batch runs once: the id is the idempotency key end to end, so the later
+     * messages are the same job published twice. They share the first's outcome, each through its own receipt
+     * handle: on success all are deleted (not reported failed); on a retry each is reported failed and each gets the
+     * backoff visibility timeout (they are distinct SQS messages, so each comes back once); on a dead letter one copy
+     * (the first's body) goes to the DLQ and all are deleted once it is there, or all reported failed if it is not.
+     */
+    private Map<String, Boolean> run(Unit unit, LongSupplier remainingMillis) {
+        Parsed leader = unit.leader();
+        ReceivedMessage message = leader.message();
+        int attempt = message.approximateReceiveCount();
+        long started = System.nanoTime();
+        JobOutcome outcome = leader.envelope() == null
+                ? new JobOutcome.DeadLetter("InvalidEnvelope", leader.invalid().getMessage())
+                : attempt(leader.envelope(), attempt, remainingMillis);
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+        JobReport.Disposition disposition;
+        String errorClass = null;
+        switch (outcome) {
+            case JobOutcome.Succeeded s -> disposition = JobReport.Disposition.SUCCEEDED;
+            case JobOutcome.Retry retry -> {
+                errorClass = retry.errorClass();
+                disposition = settleRetry(unit, retry);
+            }
+            case JobOutcome.DeadLetter dead -> {
+                errorClass = dead.errorClass();
+                disposition = settleDeadLetter(unit, dead.errorClass(), dead.reason());
+            }
+        }
+        events.record(new JobReport(message.messageId(), leader.jobId(), leader.type(), attempt, disposition,
+                durationMs, errorClass, unit.messages().size() - 1));
+        Map<String, Boolean> result = new LinkedHashMap<>();
+        unit.messages().forEach(m -> result.put(m.message().messageId(), disposition.reportedFailed()));
+        return result;
+    }
+
+    /** One try of a valid envelope, bounded by its timeout; every failure becomes an outcome. */
+    private JobOutcome attempt(JobEnvelope job, int attempt, LongSupplier remainingMillis) {
+        JobHandler handler;
+        try {
+            Optional<JobHandler> found = registry.find(job.type());
+            if (found.isEmpty()) {
+                return new JobOutcome.DeadLetter("UnknownJobType", "no handler for job type '" + job.type()
+                        + "' (known: " + String.join(", ", new java.util.TreeSet<>(registry.types())) + ")");
+            }
+            handler = found.get();
+        } catch (ConfigException e) {
+            // Misconfiguration is fixable without touching the job: retry (and park once exhausted), don't discard.
+            return new JobOutcome.Retry("ConfigError", e.getMessage(), null);
+        } catch (RuntimeException e) {
+            return new JobOutcome.Retry(e.getClass().getSimpleName(), "cannot build the handler: " + e.getMessage(), null);
+        }
+        Duration timeout = job.timeoutS() != null ? Duration.ofSeconds(job.timeoutS()) : config.defaultTimeout();
+        Duration left = Duration.ofMillis(remainingMillis.getAsLong()).minus(config.safetyMargin());
+        if (left.compareTo(timeout) < 0) {
+            timeout = left.isNegative() ? Duration.ZERO : left;
+        }
+        JobAttempt jobAttempt = new JobAttempt(job.id(), attempt, clock.instant().plus(timeout));
+        Future<JobOutcome> future = threads.submit(() -> handler.handle(job, jobAttempt));
+        try {
+            JobOutcome outcome = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return outcome != null ? outcome
+                    : new JobOutcome.Retry("NullOutcome", "handler " + handler.getClass().getSimpleName() + " returned null", null);
+        } catch (TimeoutException e) {
+            // Interrupting a virtual thread also aborts its blocking socket I/O.
+            future.cancel(true);
+            return new JobOutcome.Retry("Timeout", "the try took longer than " + timeout.toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return new JobOutcome.Retry("Interrupted", "the worker was interrupted", null);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            LOG.warn("job handler threw {} (job_id={}, type={})", cause.getClass().getName(), job.id(), job.type());
+            return new JobOutcome.Retry(cause.getClass().getSimpleName(), String.valueOf(cause.getMessage()), null);
+        }
+    }
+
+    private JobReport.Disposition settleRetry(Unit unit, JobOutcome.Retry retry) {
+        Parsed leader = unit.leader();
+        int attempt = leader.message().approximateReceiveCount();
+        Integer maxAttempts = leader.envelope() == null ? null : leader.envelope().maxAttempts();
+        QueueRoutes.Route route;
+        try {
+            route = routes.route(leader.message().sourceQueueArn());
+        } catch (RuntimeException e) {
+            // Without the queue URL the visibility can't be changed; the message comes back after the queue's
+            // own visibility timeout instead. Still reported failed, still not lost.
+            LOG.error("cannot look up queue {}: {}", leader.message().sourceQueueArn(), e.toString());
+            return JobReport.Disposition.RETRIED;
+        }
+        boolean exhaustedByJob = maxAttempts != null && attempt >= maxAttempts;
+        boolean exhaustedByQueue = route.maxReceiveCount().isPresent() && attempt >= route.maxReceiveCount().getAsInt();
+        if (exhaustedByJob || exhaustedByQueue) {
+            // Park it ourselves, with the reason: if we let SQS move it after maxReceiveCount, the DLQ copy would
+            // not say why.
+            String limit = exhaustedByJob ? "max_attempts " + maxAttempts : "the queue's maxReceiveCount " + route.maxReceiveCount().getAsInt();
+            return settleDeadLetter(unit, retry.errorClass(),
+                    "gave up after " + attempt + " attempts (" + limit + "): " + retry.reason());
+        }
+        int seconds = backoff.visibilitySeconds(attempt, retry.retryAfter());
+        for (Parsed parsed : unit.messages()) {
+            changeVisibility(route, parsed.message(), seconds);
+        }
+        return JobReport.Disposition.RETRIED;
+    }
+
+    private void changeVisibility(QueueRoutes.Route route, ReceivedMessage message, int seconds) {
+        try {
+            sqs.get().changeMessageVisibility(r -> r.queueUrl(route.queueUrl())
+                    .receiptHandle(message.receiptHandle()).visibilityTimeout(seconds));
+        } catch (RuntimeException e) {
+            // The message is still reported failed; it just comes back after the queue's visibility timeout.
+            LOG.warn("cannot set the visibility timeout of message {} on {}: {}", message.messageId(), route.queueName(), e.toString());
+        }
+    }
+
+    private JobReport.Disposition settleDeadLetter(Unit unit, String errorClass, String reason) {
+        Parsed leader = unit.leader();
+        ReceivedMessage message = leader.message();
+        QueueRoutes.Route route;
+        try {
+            route = routes.route(message.sourceQueueArn());
+        } catch (RuntimeException e) {
+            LOG.error("cannot look up queue {} to park message {}: {}", message.sourceQueueArn(), message.messageId(), e.toString());
+            return JobReport.Disposition.DEAD_LETTER_FAILED;
+        }
+        if (route.dlqUrl().isEmpty()) {
+            // No DLQ to park it in: deleting would lose the job, so keep it failing on the source queue, slowly
+            // (the backoff cap), with a loud error each time, until someone configures a RedrivePolicy.
+            LOG.error("cannot park message {} (job_id={}, error={}): queue {} has no dead-letter queue; it stays on the queue",
+                    message.messageId(), leader.jobId(), errorClass, route.queueName());
+            int seconds = (int) Math.min(config.backoffCap().getSeconds(), Backoff.SQS_MAX_VISIBILITY.getSeconds());
+            unit.messages().forEach(p -> changeVisibility(route, p.message(), seconds));
+            return JobReport.Disposition.DEAD_LETTER_FAILED;
+        }
+        try {
+            deadLetters.send(route.dlqUrl().get(), route.dlqFifo(), route.queueName(), message,
+                    new DeadLetters.Reason(errorClass, reason, message.approximateReceiveCount(), leader.jobId(),
+                            leader.envelope() == null ? null : leader.envelope().type(), clock.instant()));
+            return JobReport.Disposition.DEAD_LETTERED;
+        } catch (RuntimeException e) {
+            LOG.error("cannot send message {} to the DLQ of {}: {}; reported failed, it will come back",
+                    message.messageId(), route.queueName(), e.toString());
+            return JobReport.Disposition.DEAD_LETTER_FAILED;
+        }
+    }
+
+}

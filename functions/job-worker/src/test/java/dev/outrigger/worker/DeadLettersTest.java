@@ -1,0 +1,66 @@
+package dev.outrigger.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeadLettersTest {
+    private static final DeadLetters.Reason REASON =
+            new DeadLetters.Reason("Http422", "HTTP 422", 2, "job-1", "django.task", Instant.parse("2026-01-01T00:00:00Z"));
+
+    @Test
+    void errorMessage_isCutToOneKibOfUtf8_neverInsideACharacter() {
+        String text = "é".repeat(600) + "😀".repeat(300); // 1200 + 1200 bytes
+        String cut = DeadLetters.truncateUtf8(text, 1024);
+        assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
+        assertThat(cut).endsWith("…").startsWith("éé");
+        assertThat(new String(cut.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(cut);
+        String emoji = DeadLetters.truncateUtf8("😀".repeat(400), 1024);
+        assertThat(emoji.codePoints().filter(cp -> cp == 0x1F600).count()).isEqualTo((1024 - 3) / 4);
+        assertThat(DeadLetters.truncateUtf8("short", 1024)).isEqualTo("short");
+    }
+
+    @Test
+    void sanitize_replacesCharactersSqsRejects() {
+        assertThat(DeadLetters.sanitize("a\u0000b\u0007c\td\uFFFF")).isEqualTo("a?b?c\td?");
+        assertThat(DeadLetters.sanitize("bad \uD800 surrogate")).isEqualTo("bad ? surrogate");
+    }
+
+    @Test
+    void attributes_putOursFirst_keepTheProducers_andStopAtTen() {
+        Map<String, ReceivedMessage.MessageAttribute> original = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            original.put("attr" + i, new ReceivedMessage.MessageAttribute("String", "v" + i, null));
+        }
+        original.put("outrigger-error", new ReceivedMessage.MessageAttribute("String", "stale", null));
+        var message = new ReceivedMessage("m", "rh", "{}", 2, 0, FakeSqs.SOURCE_ARN, null, original);
+        var attrs = DeadLetters.attributes("jobs", message, REASON);
+        assertThat(attrs).hasSize(10);
+        assertThat(attrs.keySet()).startsWith("outrigger-error", "outrigger-error-message", "outrigger-attempts",
+                "outrigger-source-queue", "outrigger-failed-at", "outrigger-job-id", "outrigger-job-type");
+        assertThat(attrs.keySet()).contains("attr0", "attr1", "attr2").doesNotContain("attr3");
+        assertThat(attrs.get("outrigger-error").stringValue()).isEqualTo("Http422");
+        assertThat(attrs.get("outrigger-failed-at").stringValue()).isEqualTo("2026-01-01T00:00:00Z");
+    }
+
+    @Test
+    void binaryAttributes_areCopied() {
+        var message = new ReceivedMessage("m", "rh", "{}", 1, 0, FakeSqs.SOURCE_ARN, null,
+                Map.of("blob", new ReceivedMessage.MessageAttribute("Binary", null, new byte[] {1, 2, 3})));
+        var attrs = DeadLetters.attributes("jobs", message, REASON);
+        assertThat(attrs.get("blob").binaryValue().asByteArray()).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void fifoDlq_getsTheOriginalsGroup_andADedupIdStableAcrossRedeliveries() {
+        FakeSqs sqs = new FakeSqs();
+        var message = new ReceivedMessage("m-1", "rh", "{}", 1, 0, FakeSqs.SOURCE_ARN, "tenant-7", Map.of());
+        new DeadLetters(() -> sqs).send(FakeSqs.DLQ_URL + ".fifo", true, "jobs.fifo", message, REASON);
+        assertThat(sqs.sent.get(0).messageGroupId()).isEqualTo("tenant-7");
+        assertThat(sqs.sent.get(0).messageDeduplicationId()).isEqualTo("m-1");
+    }
+}

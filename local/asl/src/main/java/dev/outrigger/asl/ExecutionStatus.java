@@ -1,0 +1,6 @@
+package dev.outrigger.asl;
+
+/** How an execution ended. */
+public enum ExecutionStatus {
+    SUCCEEDED, FAILED, TIMED_OUT
+}

@@ -1,0 +1,65 @@
+package dev.outrigger.local.cli;
+
+import dev.outrigger.local.runtime.LocalRuntime;
+import dev.outrigger.local.runtime.RuntimeOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Start ElasticMQ with the template's queues, the functions and their SQS pollers, and the SNS/EventBridge "
+                + "emulator. Runs until Ctrl-C, which returns unfinished messages to their queues."})
+final class UpCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--port", defaultValue = "9324", description = "SQS port; the emulator listens on port+1 (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--data-dir", description = "keep queues and messages (H2) and the sinks here across restarts")
+    Path dataDir;
+
+    @Option(names = "--sns-forward", description = "POST what is published to TOPIC to URL, TOPIC=URL (repeatable)")
+    Map<String, String> snsForwards = new LinkedHashMap<>();
+
+    @Option(names = "--events-forward", description = "POST events put on BUS to URL, BUS=URL (repeatable)")
+    Map<String, String> eventForwards = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        RuntimeOptions.Builder b = RuntimeOptions.builder(common.template).envFile(common.envFile).parameters(common.params)
+                .port(port).dataDir(dataDir).region(common.region);
+        snsForwards.forEach((topic, url) -> b.snsForward(topic, uri("--sns-forward", url)));
+        eventForwards.forEach((bus, url) -> b.eventForward(bus, uri("--events-forward", url)));
+        LocalRuntime rt = LocalRuntime.start(b.build());
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println();
+            System.out.println("Stopping: waiting for in-flight invocations…");
+            int released = rt.stop();
+            System.out.println("Stopped. " + released + " unfinished message(s) returned to their queues.");
+            done.countDown();
+        }, "outrigger-shutdown"));
+        Banner.print(rt, System.out);
+        done.await();
+        return OutriggerCli.OK;
+    }
+
+    private static URI uri(String option, String value) {
+        try {
+            URI u = URI.create(value);
+            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                throw new IllegalArgumentException(option + ": " + value + " is not an http(s) URL");
+            }
+            return u;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + value + " is not a URL");
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package dev.outrigger.tests.django;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.Json;
+import dev.outrigger.core.RequestSigner;
+import dev.outrigger.local.runtime.InvocationResult;
+import dev.outrigger.local.runtime.LocalFunction;
+import dev.outrigger.local.runtime.LocalRuntime;
+import dev.outrigger.local.runtime.RuntimeOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The whole loop with a real Django project (clients/django/example on Django from /usr/bin/python3, SQLite in a temp
+ * dir, {@code runserver} on 127.0.0.1) and the embedded runtime started from the real template.yaml:
+ * Django publishes with {@code outrigger_django.publish_on_commit} (boto3 against the runtime's ElasticMQ) → the
+ * job-worker function polls the queue → a signed call → Django runs the task.
+ *
+ * <p>Skipped only when /usr/bin/python3 has no Django (clients/django/install-deps.sh installs it); with CI=true a
+ * missing Django fails instead, so CI can't pass without running this.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DjangoEndToEndIT {
+    private static final String PYTHON = System.getenv().getOrDefault("OUTRIGGER_DJANGO_PYTHON", "/usr/bin/python3");
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final String SCHEDULE_HANDLER = "dev.outrigger.schedule.ScheduledHookHandler";
+
+    private final String secret = "e2e-" + UUID.randomUUID();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** DLQ messages seen so far, by job id (receiving hides a message, so every test reads from here). */
+    private final Map<String, Message> deadLetters = new ConcurrentHashMap<>();
+    private Path tmp;
+    private LocalRuntime runtime;
+    private Process django;
+    private Thread djangoReaper;
+    private URI djangoBase;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path root = repositoryRoot();
+        Path example = root.resolve("clients/django/example");
+        String djangoVersion = djangoVersion();
+        tmp = Files.createTempDirectory("outrigger-django-e2e");
+
+        int djangoPort = freePort();
+        djangoBase = URI.create("http://127.0.0.1:" + djangoPort + "/");
+        // What a developer puts in the --env-file of `outrigger local up`. The ARN is blanked: locally the literal wins.
+        Path envFile = tmp.resolve("local.env");
+        Files.writeString(envFile, String.join("\n",
+                "DJANGO_BASE_URL=" + djangoBase + "internal/outrigger/",
+                "OUTRIGGER_SIGNING_SECRET=" + secret,
+                "OUTRIGGER_SIGNING_SECRET_ARN=",
+                "OUTRIGGER_BACKOFF_BASE_S=1",
+                "OUTRIGGER_BACKOFF_CAP_S=2", ""));
+        runtime = LocalRuntime.start(RuntimeOptions.builder(root.resolve("template.yaml")).port(0).envFile(envFile)
+                .serviceLoaderExtensions(false).stopGrace(Duration.ofSeconds(3)).console(System.out).build());
+
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.remove("DJANGO_SETTINGS_MODULE");
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        env.put("OUTRIGGER_SIGNING_SECRET", secret);
+        env.put("EXAMPLE_DB_PATH", tmp.resolve("db.sqlite3").toString());
+        env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));
+        env.put("OUTRIGGER_ENDPOINT_URL", runtime.sqsEndpoint().toString());
+        env.put("AWS_REGION", runtime.template().endpoints().region());
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        Path log = tmp.resolve("django.log");
+        Process migrate = python(example, env, "manage.py", "migrate", "-v", "0").redirectOutput(log.toFile()).start();
+        assertThat(migrate.waitFor(30, TimeUnit.SECONDS) && migrate.exitValue() == 0)
+                .withFailMessage(() -> "manage.py migrate failed:\n" + tail(log)).isTrue();
+
+        django = python(example, env, "manage.py", "runserver", "127.0.0.1:" + djangoPort, "--noreload")
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // If the JVM dies without @AfterAll (killed fork), the server must not outlive it.
+        djangoReaper = new Thread(() -> django.destroyForcibly(), "django-e2e-reaper");
+        Runtime.getRuntime().addShutdownHook(djangoReaper);
+        awaitValue("example runserver answering /healthz (Django " + djangoVersion + ")", Duration.ofSeconds(30), () -> {
+            if (!django.isAlive()) {
+                throw new AssertionError("runserver exited with " + django.exitValue() + ":\n" + tail(log));
+            }
+            return get("healthz");
+        }, r -> r != null && r.statusCode() == 200);
+    }
+
+    private static ProcessBuilder python(Path dir, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of(PYTHON));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            if (django != null) {
+                django.destroy();
+                if (!django.waitFor(5, TimeUnit.SECONDS)) {
+                    django.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+                Runtime.getRuntime().removeShutdownHook(djangoReaper);
+            }
+        } finally {
+            if (runtime != null) {
+                runtime.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------- tests
+
+    @Test
+    void task_publishedByDjangoAndDeliveredTwice_runsExactlyOnce() throws Exception {
+        String jobId = "e2e-once-" + UUID.randomUUID();
+        assertThat(publish("example.record", Map.of("label", "first"), jobId)).isEqualTo(jobId);
+        awaitValue("the worker ran " + jobId + " in Django", DEADLINE, () -> taskRows(jobId), rows -> rows.size() == 1);
+
+        // The same envelope id again: SQS at-least-once delivery, or a publisher retry.
+        assertThat(publish("example.record", Map.of("label", "second"), jobId)).isEqualTo(jobId);
+        awaitQueueDrained("JobsDefaultQueue");
+
+        List<JsonNode> rows = taskRows(jobId);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("first");
+        assertThat(rows.get(0).path("task").asText()).isEqualTo("example.record");
+        // drained and not dead-lettered: the second delivery was answered "already done" and deleted
+        collectDeadLetters();
+        assertThat(deadLetters).doesNotContainKey(jobId);
+    }
+
+    @Test
+    void task_raisingPermanentError_endsInDlqWithHttp422AndTheReason() throws Exception {
+        String jobId = "e2e-permanent-" + UUID.randomUUID();
+        publish("example.fail_permanently", Map.of("reason", "order 42 is cancelled"), jobId);
+
+        Message dead = awaitValue("job " + jobId + " in the DLQ", DEADLINE, () -> {
+            collectDeadLetters();
+            return deadLetters.get(jobId);
+        }, m -> m != null);
+        Map<String, MessageAttributeValue> attrs = dead.messageAttributes();
+        assertThat(attrs.get("outrigger-error").stringValue()).isEqualTo("Http422");
+        assertThat(attrs.get("outrigger-error-message").stringValue()).contains("order 42 is cancelled");
+        JsonNode body = Json.MAPPER.readTree(dead.body());
+        assertThat(body.path("type").asText()).isEqualTo("django.task");
+        assertThat(body.path("payload").path("task").asText()).isEqualTo("example.fail_permanently");
+        assertThat(taskRows(jobId)).isEmpty();
+    }
+
+    @Test
+    void signedCall_withForgedSignatureOrStaleTimestamp_isRefused401() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String forgedId = "e2e-forged-" + UUID.randomUUID();
+        String staleId = "e2e-stale-" + UUID.randomUUID();
+        String goodId = "e2e-signed-" + UUID.randomUUID();
+
+        HttpResponse<String> forged = callTask(forgedId, "wrong-" + secret, now);
+        HttpResponse<String> stale = callTask(staleId, secret, now - 3600);
+        HttpResponse<String> good = callTask(goodId, secret, now);
+
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
+        assertThat(Json.MAPPER.readTree(forged.body()).path("error").asText()).isEqualTo("unauthorized");
+        assertThat(stale.statusCode()).as(stale.body()).isEqualTo(401);
+        // the control: the same call, correctly signed and fresh, runs
+        assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+        assertThat(taskRows(forgedId)).isEmpty();
+        assertThat(taskRows(staleId)).isEmpty();
+        assertThat(taskRows(goodId)).hasSize(1);
+    }
+
+    @Test
+    void scheduledHook_firedTwiceForOneScheduledTime_runsOnce() throws Exception {
+        LocalFunction hookFunction = runtime.functions().values().stream()
+                .filter(f -> f.def().handlerClass().equals(SCHEDULE_HANDLER)).findFirst()
+                .orElseThrow(() -> new AssertionError("template.yaml has no function with handler " + SCHEDULE_HANDLER));
+        String run = UUID.randomUUID().toString();
+        String scheduledTime = Instant.now().truncatedTo(ChronoUnit.MINUTES).toString();
+
+        // EventBridge Scheduler may deliver one firing twice, and not promise the same execution id for both.
+        InvocationResult first = hookFunction.invoke(hookInput(scheduledTime, "exec-" + run + "-a", run));
+        InvocationResult second = hookFunction.invoke(hookInput(scheduledTime, "exec-" + run + "-b", run));
+        assertThat(first.ok()).as("first fire: %s", first.errorJson()).isTrue();
+        assertThat(second.ok()).as("second fire: %s", second.errorJson()).isTrue();
+
+        List<JsonNode> rows = hookRows(run);
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).path("execution_id").asText()).isEqualTo("exec-" + run + "-a");
+        assertThat(rows.get(0).path("job_id").asText()).isNotBlank();
+
+        // the next scheduled time is another firing: it runs
+        String next = Instant.parse(scheduledTime).plus(1, ChronoUnit.HOURS).toString();
+        InvocationResult third = hookFunction.invoke(hookInput(next, "exec-" + run + "-c", run));
+        assertThat(third.ok()).as("next fire: %s", third.errorJson()).isTrue();
+        assertThat(hookRows(run)).hasSize(2);
+    }
+
+    // ----------------------------------------------------------------------------------------------------- helpers
+
+    private String hookInput(String scheduledTime, String executionId, String run) {
+        ObjectNode input = Json.MAPPER.createObjectNode();
+        input.put("hook", "clearsessions");
+        input.put("mode", "call");
+        input.put("scheduled_time", scheduledTime);
+        input.put("execution_id", executionId);
+        input.putObject("args").put("run", run);
+        return input.toString();
+    }
+
+    /** POST /example/publish: the example's view calls publish_on_commit inside transaction.atomic(). */
+    private String publish(String task, Map<String, String> kwargs, String jobId) throws Exception {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("task", task);
+        body.set("kwargs", Json.MAPPER.valueToTree(kwargs));
+        body.put("job_id", jobId);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(djangoBase.resolve("example/publish"))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("publish %s: %s", task, r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body()).path("job_id").asText();
+    }
+
+    /** A call as the worker makes it, signed with the given secret and timestamp. */
+    private HttpResponse<String> callTask(String jobId, String signingSecret, long timestamp) throws Exception {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("id", jobId);
+        body.put("task", "example.record");
+        ObjectNode payload = body.putObject("payload");
+        payload.put("task", "example.record");
+        payload.putArray("args");
+        payload.putObject("kwargs").put("label", "direct");
+        body.put("attempt", 1);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(djangoBase.resolve("internal/outrigger/tasks/example.record"))
+                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                        .header(RequestSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
+                        .header(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(signingSecret, timestamp, bytes))
+                        .header(RequestSigner.JOB_ID_HEADER, jobId).header(RequestSigner.ATTEMPT_HEADER, "1")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode records() throws Exception {
+        HttpResponse<String> r = get("example/records");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    private List<JsonNode> taskRows(String jobId) throws Exception {
+        return stream(records().path("tasks")).filter(n -> n.path("job_id").asText().equals(jobId)).toList();
+    }
+
+    private List<JsonNode> hookRows(String run) throws Exception {
+        return stream(records().path("hooks")).filter(n -> n.path("args").path("run").asText().equals(run)).toList();
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out.stream();
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(djangoBase.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Reads whatever is in the DLQ now into {@link #deadLetters}, by envelope id. */
+    private void collectDeadLetters() throws IOException {
+        String dlq = runtime.queueUrl("JobsDefaultDLQ");
+        while (true) {
+            List<Message> batch = runtime.sqs().receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(10)
+                    .waitTimeSeconds(0).visibilityTimeout(300).messageAttributeNames("All")).messages();
+            if (batch.isEmpty()) {
+                return;
+            }
+            for (Message m : batch) {
+                deadLetters.put(Json.MAPPER.readTree(m.body()).path("id").asText(), m);
+            }
+        }
+    }
+
+    /** Waits until the queue holds nothing: no visible, in-flight (being worked on or backing off) or delayed message. */
+    private void awaitQueueDrained(String queue) throws Exception {
+        String url = runtime.queueUrl(queue);
+        awaitValue(queue + " drained", DEADLINE, () -> runtime.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes(),
+                attrs -> attrs.values().stream().allMatch("0"::equals));
+    }
+
+    @FunctionalInterface
+    private interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    /** Polls until done accepts the probe's value, or fails at the deadline naming what it waited for and what it saw. */
+    private <T> T awaitValue(String what, Duration timeout, Probe<T> probe, Predicate<T> done) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T last = null;
+        Exception lastError = null;
+        while (true) {
+            try {
+                last = probe.get();
+                lastError = null;
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (IOException e) {
+                lastError = e;   // e.g. the server is not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                AssertionError failure = new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+                        + "; last seen: " + (lastError != null ? lastError : last)
+                        + (tmp != null ? "\n--- django.log (tail) ---\n" + tail(tmp.resolve("django.log")) : ""));
+                if (lastError != null) {
+                    failure.initCause(lastError);
+                }
+                throw failure;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------ set-up
+
+    private static Path repositoryRoot() {
+        String property = System.getProperty("outrigger.root");
+        Path start = property != null ? Path.of(property) : Path.of("").toAbsolutePath();
+        for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("template.yaml")) && Files.isDirectory(p.resolve("clients/django/example"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no template.yaml with clients/django/example above " + start);
+    }
+
+    /** The Django version of PYTHON, or aborts (skips) the class when it has none; with CI=true that is a failure. */
+    private static String djangoVersion() throws Exception {
+        String message;
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import django, boto3; print(django.get_version())")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                return out;
+            }
+            message = PYTHON + " cannot import django and boto3 (" + out.lines().reduce((a, b) -> b).orElse("") + ")";
+        } catch (IOException e) {
+            message = PYTHON + " not found (" + e.getMessage() + ")";
+        }
+        message += "; run clients/django/install-deps.sh to install Django 4.2 and boto3 from Debian";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("CI must run the Django end-to-end test: " + message);
+        }
+        Assumptions.abort("Django end-to-end test skipped: " + message);
+        return null;
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
