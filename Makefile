@@ -36,3 +36,15 @@ build-VerifyWritesFunction:
 
 build-QueuesDrainedFunction:
 	$(call package_function,cutover-steps)
+
+build-ScheduleHookFunction:
+	$(call package_function,schedule-hook)
+
+build-ScheduleGroupToggleFunction:
+	$(call package_function,schedule-hook)
+
+build-DlqRedriveFunction:
+	$(call package_function,ops)
+
+build-AlarmNotifierFunction:
+	$(call package_function,ops)

@@ -34,3 +34,11 @@ def clearsessions(scheduled_time, args):
     job = current_job()
     HookRecord.objects.create(job_id=job.job_id, execution_id=job.execution_id or "", hook="clearsessions",
                               scheduled_time=scheduled_time, args=args)
+
+
+@outrigger_hook("health_ping")
+def health_ping(scheduled_time, args):
+    """template.yaml's every-5-minutes ping: answers only if the database does."""
+    from django.db import connection
+
+    connection.ensure_connection()

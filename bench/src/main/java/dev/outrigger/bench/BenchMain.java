@@ -63,19 +63,19 @@ public final class BenchMain {
         try (LocalSqs sqs = new LocalSqs(); StandInDjango fast = new StandInDjango(0); StandInDjango slow = new StandInDjango(50)) {
             Context ctx = new Context(sqs, fast, slow);
             if (sections.contains("cold")) {
-                new ColdStartBench(this, ctx).run();
+                guard("cold", () -> new ColdStartBench(this, ctx).run());
             }
             if (sections.contains("clients")) {
-                new ClientStartBench(this, ctx).run();
+                guard("sqs-client", () -> new ClientStartBench(this, ctx).run());
             }
             if (sections.contains("validator")) {
-                new ValidatorStartBench(this).run();
+                guard("validator", () -> new ValidatorStartBench(this).run());
             }
             if (sections.contains("batch")) {
-                new BatchBench(this, ctx).run();
+                guard("batch", () -> new BatchBench(this, ctx).run());
             }
             if (sections.contains("memory")) {
-                new MemoryBench(this, ctx).run();
+                guard("memory", () -> new MemoryBench(this, ctx).run());
             }
         }
         if (sections.contains("pipeline")) {
@@ -93,6 +93,21 @@ public final class BenchMain {
         Files.createDirectories(Path.of(out).toAbsolutePath().getParent());
         Files.writeString(Path.of(out), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
         System.out.println("\nwrote " + out);
+    }
+
+    interface Section {
+        void run() throws Exception;
+    }
+
+    /** One failing section costs its rows, not the run. */
+    void guard(String section, Section body) {
+        try {
+            body.run();
+        } catch (Exception | LinkageError e) {
+            progress(section + " failed: " + e);
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            table.add(section, "(failed)", Double.NaN, "", Double.NaN, "", e.getClass().getSimpleName() + ": " + first);
+        }
     }
 
     /** The servers every child JVM talks to, shared across sections. */
@@ -184,7 +199,7 @@ public final class BenchMain {
                 }
                 last = r.section();
                 out.printf(Locale.ROOT, "%-11s %-46s %12s %-6s %8s  %-28s %s%n", r.section(), r.name(), fmt(r.value()), r.unit(),
-                        Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "%.2fx", r.ratio()), r.reference(), r.note());
+                        Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, r.ratio() < 0.01 ? "%.5fx" : "%.2fx", r.ratio()), r.reference(), r.note());
             }
         }
 

@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What networknt json-schema-validator costs at cold start, against the hand-written validator of the same schema
- * ({@link dev.outrigger.bench.proposal.HandEnvelopeValidator}) and against parsing alone: fresh JVM per run, build
- * the validator, validate one envelope.
+ * What core's envelope validation (hand-written since networknt was dropped) costs at cold start, against parsing
+ * alone: fresh JVM per run, build the validator, validate one envelope.
  */
 final class ValidatorStartBench {
     private final BenchMain bench;
@@ -21,7 +20,7 @@ final class ValidatorStartBench {
 
     void run() throws Exception {
         Path envelope = bench.write("envelope.json", Events.envelope("job-1", "reports.generate", 0));
-        List<String> kinds = List.of("none", "hand", "networknt");
+        List<String> kinds = List.of("none", "core");
         List<String> flags = ChildJvm.lambdaFlags(BenchMain.MEMORY_MB);
         Map<String, List<Double>> total = new LinkedHashMap<>();
         for (int round = 0; round < bench.runs + 1; round++) {
@@ -43,12 +42,10 @@ final class ValidatorStartBench {
             out.put(kind + "MedianMs", median);
             String name = switch (kind) {
                 case "none" -> "JSON parse only (shared mapper)";
-                case "hand" -> "hand-written validator (proposal)";
-                default -> "networknt json-schema-validator";
+                default -> "core EnvelopeValidator (hand-written)";
             };
             bench.table.add("validator", name + ": main -> 1st envelope", median, "ms", Stats.ratio(median, floor), "JSON parse only",
-                    kind.equals("networknt") ? String.format(java.util.Locale.ROOT, "+%.0f ms over hand-written",
-                            median - Stats.median(total.get("hand"))) : null);
+                    null);
         }
     }
 }

@@ -19,7 +19,43 @@ public final class RequestSigner {
     public static final String ATTEMPT_HEADER = "X-Outrigger-Attempt";
     public static final String SCHEME = "v1=";
 
+    private static final String ALGORITHM = "HmacSHA256";
+
+    /**
+     * A Mac initialised with the last key used, cloned per call. {@code Mac.getInstance} walks the provider list and
+     * {@code init} derives the HMAC pads on every call; a clone copies the keyed state. A ThreadLocal would not help:
+     * the worker runs each job on a fresh virtual thread. The prototype is never updated after {@code init}, so
+     * cloning it from several threads at once only reads it.
+     */
+    private record Keyed(String secret, Mac mac) {
+    }
+
+    private static volatile Keyed prototype;
+
     private RequestSigner() {
+    }
+
+    private static Mac keyedMac(String secret) throws NoSuchAlgorithmException, InvalidKeyException {
+        Keyed current = prototype;
+        if (current == null || !current.secret().equals(secret)) {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+            current = new Keyed(secret, mac);
+            prototype = current;
+        }
+        try {
+            return (Mac) current.mac().clone();
+        } catch (CloneNotSupportedException e) {
+            // A provider whose Mac can't be cloned: fall back to a fresh instance per call.
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM));
+            return mac;
+        }
+    }
+
+    /** Drops the cached key, so nothing keyed outlives a SnapStart restore or a secret rotation longer than needed. */
+    static void forgetKey() {
+        prototype = null;
     }
 
     public static String signature(String secret, long unixSeconds, byte[] body) {
@@ -27,8 +63,7 @@ public final class RequestSigner {
             throw new ConfigException("the signing secret is empty");
         }
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            Mac mac = keyedMac(secret);
             mac.update((unixSeconds + ".").getBytes(StandardCharsets.US_ASCII));
             return SCHEME + HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {

@@ -30,6 +30,14 @@ public final class SecretSources {
         }
     }
 
+    /**
+     * A source that fetches once, on first use, and is dropped by {@link #refreshAll()} like the ones made by
+     * {@link #fromEnv(Env)}: for a function that reads its secret some other way. {@code origin} names it in errors.
+     */
+    public static SecretSource cached(Supplier<String> fetch, String origin) {
+        return new Cached(fetch, origin);
+    }
+
     public static SecretSource fromEnv(Env env) {
         if (env.get(ARN).isPresent()) {
             String arn = env.get(ARN).get();

@@ -62,6 +62,7 @@ public final class SnapStartPriming implements Resource {
     @Override
     public void afterRestore(Context<? extends Resource> context) {
         SecretSources.refreshAll();
+        RequestSigner.forgetKey();
         SignedDjangoClient.resetAllConnections();
         afterRestore.run();
         restores++;

@@ -56,4 +56,35 @@ class RequestSignerTest {
         assertThat(RequestSigner.verify("s", sig + "00", 1000, BODY, 1000, 300)).isFalse();
         assertThat(RequestSigner.verify("s", null, 1000, BODY, 1000, 300)).isFalse();
     }
+
+    @Test
+    void signature_whenTheSecretAlternates_usesEachCallsOwnKey() {
+        // The keyed Mac is cached per key: switching keys (a rotation, two functions in one JVM) must not reuse it.
+        for (int i = 0; i < 3; i++) {
+            assertThat(RequestSigner.signature("topsecret", 1_700_000_000L, BODY))
+                    .isEqualTo("v1=55abbc790ce80605b96e8cbee3d8eeaa833cc17f048b4fdc006f816893da952c");
+            assertThat(RequestSigner.signature("outrigger-test-secret", 1_700_000_000L, BODY))
+                    .isEqualTo("v1=5ba7f4db045f2945d920148627281db2752efbdd3b5a6b164e6c7d236ad180b8");
+        }
+        RequestSigner.forgetKey();
+        assertThat(RequestSigner.signature("topsecret", 1_700_000_000L, BODY))
+                .isEqualTo("v1=55abbc790ce80605b96e8cbee3d8eeaa833cc17f048b4fdc006f816893da952c");
+    }
+
+    @Test
+    void signature_fromManyThreadsAtOnce_isTheSameAsFromOne() throws Exception {
+        String expected = RequestSigner.signature("s", 42, BODY);
+        try (var threads = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+            for (int i = 0; i < 2_000; i++) {
+                String secret = i % 7 == 0 ? "other" : "s";
+                futures.add(threads.submit(() -> secret + " " + RequestSigner.signature(secret, 42, BODY)));
+            }
+            String other = RequestSigner.signature("other", 42, BODY);
+            for (var future : futures) {
+                String result = future.get();
+                assertThat(result).isIn("s " + expected, "other " + other);
+            }
+        }
+    }
 }

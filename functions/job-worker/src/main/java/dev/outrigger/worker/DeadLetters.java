@@ -24,6 +24,12 @@ public class DeadLetters {
     public static final String JOB_ID = "outrigger-job-id";
     public static final String JOB_TYPE = "outrigger-job-type";
     public static final String PREFIX = "outrigger-";
+    /**
+     * Written by {@code outrigger dlq redrive}, read by it again when the job comes back: carried into the DLQ so the
+     * redrive limit holds across runs (without them a job that keeps dying could be redriven for ever).
+     */
+    static final java.util.List<String> REDRIVE_HISTORY = java.util.List.of(
+            "outrigger-redrive-count", "outrigger-previous-error", "outrigger-redriven-at", "outrigger-previous-error-message");
 
     /** SQS allows at most 10 message attributes per message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html). */
     static final int SQS_MAX_ATTRIBUTES = 10;
@@ -68,8 +74,14 @@ public class DeadLetters {
         if (reason.jobType() != null) {
             out.put(JOB_TYPE, string(sanitize(reason.jobType())));
         }
-        // Ours first, then the producer's (trace context, tenant…) while room remains. Stale outrigger-* attributes
-        // from an earlier trip through a DLQ are replaced, not duplicated.
+        // Then the redrive history, most important first, then the producer's (trace context, tenant…) while room
+        // remains. Other outrigger-* attributes from an earlier trip through a DLQ are replaced, not duplicated.
+        for (String name : REDRIVE_HISTORY) {
+            ReceivedMessage.MessageAttribute value = message.messageAttributes().get(name);
+            if (value != null && out.size() < SQS_MAX_ATTRIBUTES) {
+                out.put(name, copy(value));
+            }
+        }
         for (Map.Entry<String, ReceivedMessage.MessageAttribute> entry : message.messageAttributes().entrySet()) {
             if (out.size() >= SQS_MAX_ATTRIBUTES) {
                 break;
@@ -77,16 +89,19 @@ public class DeadLetters {
             if (entry.getKey().toLowerCase(java.util.Locale.ROOT).startsWith(PREFIX) || out.containsKey(entry.getKey())) {
                 continue;
             }
-            ReceivedMessage.MessageAttribute value = entry.getValue();
-            MessageAttributeValue.Builder copy = MessageAttributeValue.builder().dataType(value.dataType());
-            if (value.binaryValue() != null) {
-                copy.binaryValue(SdkBytes.fromByteArray(value.binaryValue()));
-            } else {
-                copy.stringValue(value.stringValue());
-            }
-            out.put(entry.getKey(), copy.build());
+            out.put(entry.getKey(), copy(entry.getValue()));
         }
         return out;
+    }
+
+    private static MessageAttributeValue copy(ReceivedMessage.MessageAttribute value) {
+        MessageAttributeValue.Builder copy = MessageAttributeValue.builder().dataType(value.dataType());
+        if (value.binaryValue() != null) {
+            copy.binaryValue(SdkBytes.fromByteArray(value.binaryValue()));
+        } else {
+            copy.stringValue(value.stringValue());
+        }
+        return copy.build();
     }
 
     private static MessageAttributeValue string(String value) {

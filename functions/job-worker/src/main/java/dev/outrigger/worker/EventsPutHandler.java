@@ -77,7 +77,14 @@ public final class EventsPutHandler implements JobHandler {
         } else {
             return invalid("payload.detail: must be a JSON object");
         }
-        String bus = payload.hasNonNull("bus") ? payload.get("bus").asText() : defaultBus;
+        String bus = defaultBus;
+        if (payload.hasNonNull("bus")) {
+            // asText() of an object or array is "", which EventBridge would refuse only after a network round trip.
+            bus = text(payload, "bus");
+            if (bus == null) {
+                return invalid("payload.bus: must be an event bus name or ARN");
+            }
+        }
         PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
                 .source(source).detailType(detailType).detail(detailJson).eventBusName(bus).build();
         PutEventsResponse response;

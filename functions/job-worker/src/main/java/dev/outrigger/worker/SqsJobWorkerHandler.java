@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.outrigger.core.Env;
+import dev.outrigger.core.SnapStartPriming;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ public class SqsJobWorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private static final long NO_CONTEXT_BUDGET_MS = 15 * 60 * 1000;
 
     private final JobWorker worker;
+    /** Kept in a field: the CRaC context holds its resources weakly, and an unreferenced one would never run. */
+    private final SnapStartPriming priming;
 
     public SqsJobWorkerHandler() {
         this(Env.system());
@@ -35,6 +38,13 @@ public class SqsJobWorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     SqsJobWorkerHandler(JobWorker worker) {
         this.worker = worker;
+        // SnapStart: prime before the snapshot; after a restore, core drops cached secrets and HTTP connections.
+        // Without SnapStart (or CRaC) the hooks never run and this costs nothing.
+        this.priming = SnapStartPriming.register(worker::prime);
+    }
+
+    SnapStartPriming priming() {
+        return priming;
     }
 
     @Override

@@ -48,6 +48,26 @@ class DeadLettersTest {
     }
 
     @Test
+    void attributes_carryTheRedriveHistory_beforeTheProducers_soTheRedriveLimitHolds() {
+        Map<String, ReceivedMessage.MessageAttribute> original = new LinkedHashMap<>();
+        for (int i = 0; i < 4; i++) {
+            original.put("attr" + i, new ReceivedMessage.MessageAttribute("String", "v" + i, null));
+        }
+        original.put("outrigger-redrive-count", new ReceivedMessage.MessageAttribute("Number", "2", null));
+        original.put("outrigger-previous-error", new ReceivedMessage.MessageAttribute("String", "Http503", null));
+        original.put("outrigger-redriven-at", new ReceivedMessage.MessageAttribute("String", "2026-01-01T00:00:00Z", null));
+        original.put("outrigger-previous-error-message", new ReceivedMessage.MessageAttribute("String", "HTTP 503", null));
+        var message = new ReceivedMessage("m", "rh", "{}", 1, 0, FakeSqs.SOURCE_ARN, null, original);
+        var attrs = DeadLetters.attributes("jobs", message, REASON);
+        assertThat(attrs).hasSize(10);
+        assertThat(attrs.get("outrigger-redrive-count").stringValue()).isEqualTo("2");
+        assertThat(attrs.get("outrigger-redrive-count").dataType()).isEqualTo("Number");
+        assertThat(attrs.get("outrigger-previous-error").stringValue()).isEqualTo("Http503");
+        assertThat(attrs.get("outrigger-redriven-at").stringValue()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(attrs.keySet()).doesNotContain("outrigger-previous-error-message", "attr0");
+    }
+
+    @Test
     void binaryAttributes_areCopied() {
         var message = new ReceivedMessage("m", "rh", "{}", 1, 0, FakeSqs.SOURCE_ARN, null,
                 Map.of("blob", new ReceivedMessage.MessageAttribute("Binary", null, new byte[] {1, 2, 3})));

@@ -250,6 +250,15 @@ public final class AlarmFormatter {
                 } else if (dlqError != null) {
                     b.append("\n(The DLQ could not be read for this message: ").append(dlqError).append(")\n");
                 }
+                if (queue != null && queue.toLowerCase(Locale.ROOT).contains("scheduler")) {
+                    // Scheduler's dead letters are failed invocations, not jobs: there is no queue to send them back to.
+                    b.append("\nNext steps:\n");
+                    b.append("  1. See why:          outrigger dlq inspect --queue ").append(queue).append(t.cliSuffix()).append('\n');
+                    b.append("  2. Fix the hook (Django's hooks/<name> endpoint or the schedule's input); the next scheduled run "
+                            + "retries by itself.\n");
+                    b.append("  3. Once understood, empty the DLQ: aws sqs purge-queue --queue-url <url of ").append(queue).append(">\n");
+                    break;
+                }
                 String error = topError == null ? "<ERROR>" : shellWord(topError);
                 b.append("\nNext steps:\n");
                 b.append("  1. See why:          outrigger dlq inspect --queue ").append(queue).append(t.cliSuffix()).append('\n');

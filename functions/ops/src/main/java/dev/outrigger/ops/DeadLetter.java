@@ -29,6 +29,9 @@ public record DeadLetter(String messageId, String jobId, String jobType, String 
     static DeadLetter from(Message m) {
         Map<String, String> attrs = new LinkedHashMap<>();
         m.messageAttributes().forEach((k, v) -> attrs.put(k, text(v)));
+        if (attrs.containsKey(SCHEDULER_ERROR_CODE)) {
+            return fromScheduler(m, attrs);
+        }
         boolean sqsMoved = !attrs.containsKey(DlqAttributes.ERROR);
         String jobId = attrs.get(DlqAttributes.JOB_ID);
         String jobType = attrs.get(DlqAttributes.JOB_TYPE);
@@ -59,6 +62,21 @@ public record DeadLetter(String messageId, String jobId, String jobType, String 
                 integer(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)) == null ? 0
                         : integer(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)),
                 sqsMoved, m.body(), Collections.unmodifiableMap(attrs), m);
+    }
+
+    /**
+     * EventBridge Scheduler's own dead letters: the target input as body, the reason in ERROR_CODE, ERROR_MESSAGE,
+     * RETRY_ATTEMPTS, SCHEDULE_ARN (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html).
+     * They have no source queue, so a redrive refuses them unless --to names one.
+     */
+    static final String SCHEDULER_ERROR_CODE = "ERROR_CODE";
+
+    private static DeadLetter fromScheduler(Message m, Map<String, String> attrs) {
+        String schedule = attrs.get("SCHEDULE_ARN");
+        String type = "schedule:" + (schedule == null ? DlqAttributes.UNKNOWN : schedule.substring(schedule.lastIndexOf('/') + 1));
+        Instant sent = epochMillis(m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP));
+        return new DeadLetter(m.messageId(), null, type, attrs.get(SCHEDULER_ERROR_CODE), attrs.get("ERROR_MESSAGE"),
+                integer(attrs.get("RETRY_ATTEMPTS")), null, sent, 0, null, 0, false, m.body(), Collections.unmodifiableMap(attrs), m);
     }
 
     /** The job id when known, else the SQS message id (what `dlq show` and the reports print). */

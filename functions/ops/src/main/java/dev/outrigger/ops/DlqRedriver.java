@@ -65,6 +65,9 @@ public final class DlqRedriver {
         List<RedriveReport.Failed> failed = new ArrayList<>();
         int[] matched = {0};
         Map<String, String> destinations = new LinkedHashMap<>();
+        // Job ids moved in this run: a job that dies again while the run goes on comes back to the DLQ as a new
+        // message; moving it again would loop at the speed of the worker, whatever its redrive count says.
+        java.util.Set<String> movedThisRun = new java.util.HashSet<>();
         Pacer pacer = new Pacer(request.ratePerSecond());
         Duration budget = request.timeBudget();
         // Messages that do not match stay hidden until the run ends (see DlqScanner), their visibility extended every
@@ -81,6 +84,11 @@ public final class DlqRedriver {
                     return DlqScanner.Disposition.RELEASE;
                 }
                 matched[0]++;
+                if (m.jobId() != null && movedThisRun.contains(m.jobId())) {
+                    refused.add(new RedriveReport.Refused(m.displayId(), m.jobType(), m.error(), m.redriveCount(),
+                            "redriven earlier in this run and dead-lettered again: fix the cause first"));
+                    return DlqScanner.Disposition.RELEASE;
+                }
                 if (m.redriveCount() >= request.maxRedrives()) {
                     refused.add(new RedriveReport.Refused(m.displayId(), m.jobType(), m.error(), m.redriveCount(),
                             "redriven " + m.redriveCount() + " time(s) already (limit " + request.maxRedrives()
@@ -96,6 +104,9 @@ public final class DlqRedriver {
                 }
                 RedriveReport.Moved entry = new RedriveReport.Moved(m.displayId(), m.jobType(), m.error(),
                         Queues.name(destination), m.redriveCount() + 1);
+                if (m.jobId() != null) {
+                    movedThisRun.add(m.jobId());
+                }
                 if (request.dryRun()) {
                     moved.add(entry);
                     return DlqScanner.Disposition.RELEASE;

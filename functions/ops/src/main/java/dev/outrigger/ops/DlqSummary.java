@@ -26,7 +26,7 @@ public record DlqSummary(String queue, Integer approximateTotal, int scanned, bo
     /** A table for people. */
     public String toText() {
         StringBuilder b = new StringBuilder();
-        b.append("DLQ ").append(queue).append(": ").append(scanned).append(" message(s) read");
+        b.append("DLQ ").append(Queues.name(queue)).append(": ").append(scanned).append(" message(s) read");
         if (approximateTotal != null) {
             b.append(" (SQS counts ~").append(approximateTotal).append(" visible)");
         }

@@ -310,6 +310,51 @@ class DlqRedriverIT {
         assertThat(mq.jobIds(dlq)).containsExactly("job-0003");
     }
 
+
+    @Test
+    void redrive_whenAJobDiesAgainDuringTheRun_movesItOnlyOnce() {
+        seeded = DeadLetterSeed.seed(mq.sqs, dlq, jobsName, 5, now, i -> 0);
+        // A worker that fails every job at once and parks it again, dropping the history (as a worker that does not
+        // carry outrigger-redrive-count would): the same job ids reappear in the DLQ while the redrive runs.
+        FaultySqsClient bouncing = new FaultySqsClient(mq.sqs, Integer.MAX_VALUE) {
+            @Override
+            public software.amazon.awssdk.services.sqs.model.SendMessageResponse sendMessage(
+                    software.amazon.awssdk.services.sqs.model.SendMessageRequest r) {
+                var response = super.sendMessage(r);
+                java.util.Map<String, MessageAttributeValue> reason = new java.util.HashMap<>();
+                reason.put(DlqAttributes.ERROR, MessageAttributeValue.builder().dataType("String").stringValue("UnknownJobType").build());
+                reason.put(DlqAttributes.SOURCE_QUEUE, MessageAttributeValue.builder().dataType("String").stringValue(jobsName).build());
+                mq.sqs.sendMessage(b -> b.queueUrl(dlq).messageBody(r.messageBody()).messageAttributes(reason));
+                return response;
+            }
+        };
+        RedriveReport r = new DlqRedriver(bouncing, auditSink).redrive(RedriveRequest.of(dlq,
+                new RedriveFilter(null, Set.of("HttpStatus404", "HttpStatus500", "Timeout", "SsrfRefused", "InvalidEnvelope", "UnknownJobType"),
+                        null, null, null)));
+        assertThat(r.moved()).hasSize(5);
+        assertThat(Set.copyOf(r.movedJobIds())).hasSize(5);
+        assertThat(r.refused()).hasSize(5).allSatisfy(x -> assertThat(x.reason()).contains("earlier in this run"));
+    }
+
+
+    @Test
+    void moveTask_atOnePerSecond_canBeCancelled_andNothingIsLost() {
+        seeded = DeadLetterSeed.seed(mq.sqs, dlq, jobsName, 50, now, i -> 0);
+        DlqRedriver redriver = new DlqRedriver(mq.sqs, auditSink);
+        RedriveReport started = redriver.redrive(RedriveRequest.of(dlq, RedriveFilter.NONE).withRate(1.0));
+        assertThat(started.moveTasks()).singleElement().satisfies(t -> assertThat(t.maxPerSecond()).isEqualTo(1));
+
+        RedriveReport cancelled = redriver.cancelMoveTask(dlq, "test");
+        assertThat(cancelled.moveTasks()).singleElement().satisfies(t -> assertThat(t.status()).isEqualTo("CANCELLING"));
+        // SQS lists a cancelled task as CANCELLED for 14 days; ElasticMQ 1.7.1 stops listing it.
+        ElasticMq.await("the task to stop running", Duration.ofSeconds(10), () ->
+                redriver.moveTaskStatus(dlq, "test").moveTasks().stream().noneMatch(t -> "RUNNING".equals(t.status())));
+        assertThat(mq.visible(jobs)).isLessThan(50);
+        assertThat(mq.visible(jobs) + mq.visible(dlq) + mq.inFlight(dlq)).isEqualTo(50);
+        assertThat(audits).extracting(AuditRecord::action).containsExactly("move task started", "move task cancelled");
+        assertThatThrownBy(() -> redriver.cancelMoveTask(dlq, "test")).hasMessageContaining("no running move task");
+    }
+
     @Test
     void auditSinks_writeAJsonLogLine() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

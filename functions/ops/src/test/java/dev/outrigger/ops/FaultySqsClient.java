@@ -8,7 +8,7 @@ import software.amazon.awssdk.services.sqs.model.*;
  * Delegates to a real client; the {@code crashDeleteAfter}-th DeleteMessage (1-based) throws {@link Crash}, an
  * Error standing for the process dying between "sent to the source queue" and "deleted from the DLQ".
  */
-final class FaultySqsClient implements SqsClient {
+class FaultySqsClient implements SqsClient {
     static final class Crash extends Error {
         Crash() {
             super("injected crash between SendMessage and DeleteMessage");

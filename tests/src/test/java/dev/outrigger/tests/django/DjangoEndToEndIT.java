@@ -2,6 +2,7 @@ package dev.outrigger.tests.django;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.Json;
@@ -10,6 +11,8 @@ import dev.outrigger.local.runtime.InvocationResult;
 import dev.outrigger.local.runtime.LocalFunction;
 import dev.outrigger.local.runtime.LocalRuntime;
 import dev.outrigger.local.runtime.RuntimeOptions;
+import dev.outrigger.local.schedules.LocalScheduler;
+import dev.outrigger.schedule.ScheduledHookHandler;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,11 +33,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -45,15 +51,16 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Django publishes with {@code outrigger_django.publish_on_commit} (boto3 against the runtime's ElasticMQ) → the
  * job-worker function polls the queue → a signed call → Django runs the task.
  *
- * <p>Skipped only when /usr/bin/python3 has no Django (clients/django/install-deps.sh installs it); with CI=true a
- * missing Django fails instead, so CI can't pass without running this.
+ * <p>Skipped (with the reason) only when /usr/bin/python3 has no Django or boto3 ({@link RequiresDjango});
+ * with CI=true a missing Django fails instead, so CI can't pass without running this. Run it alone with
+ * {@code mvn -B -pl tests verify -Dit.test=DjangoEndToEndIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(DjangoEndToEndIT.RequiresDjango.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DjangoEndToEndIT {
     private static final String PYTHON = System.getenv().getOrDefault("OUTRIGGER_DJANGO_PYTHON", "/usr/bin/python3");
     private static final Duration DEADLINE = Duration.ofSeconds(20);
-    private static final String SCHEDULE_HANDLER = "dev.outrigger.schedule.ScheduledHookHandler";
 
     private final String secret = "e2e-" + UUID.randomUUID();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -61,15 +68,22 @@ class DjangoEndToEndIT {
     private final Map<String, Message> deadLetters = new ConcurrentHashMap<>();
     private Path tmp;
     private LocalRuntime runtime;
+    private final LocalScheduler scheduler = new LocalScheduler();
     private Process django;
     private Thread djangoReaper;
     private URI djangoBase;
 
     @BeforeAll
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)   // a JVM, ElasticMQ, migrate and runserver on a busy 2-core CI box
     void start() throws Exception {
+        long t0 = System.nanoTime();
         Path root = repositoryRoot();
         Path example = root.resolve("clients/django/example");
-        String djangoVersion = djangoVersion();
+        String djangoVersion = RequiresDjango.check().version();
+        if (djangoVersion == null) {
+            // only reached with CI=true (otherwise RequiresDjango skipped the class): CI must run this test
+            throw new AssertionError("CI must run the Django end-to-end test: " + RequiresDjango.check().problem());
+        }
         tmp = Files.createTempDirectory("outrigger-django-e2e");
 
         int djangoPort = freePort();
@@ -82,24 +96,35 @@ class DjangoEndToEndIT {
                 "OUTRIGGER_SIGNING_SECRET_ARN=",
                 "OUTRIGGER_BACKOFF_BASE_S=1",
                 "OUTRIGGER_BACKOFF_CAP_S=2", ""));
-        runtime = LocalRuntime.start(RuntimeOptions.builder(root.resolve("template.yaml")).port(0).envFile(envFile)
-                .serviceLoaderExtensions(false).stopGrace(Duration.ofSeconds(3)).console(System.out).build());
 
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.remove("DJANGO_SETTINGS_MODULE");
         env.put("PYTHONDONTWRITEBYTECODE", "1");
         env.put("OUTRIGGER_SIGNING_SECRET", secret);
         env.put("EXAMPLE_DB_PATH", tmp.resolve("db.sqlite3").toString());
-        env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));
-        env.put("OUTRIGGER_ENDPOINT_URL", runtime.sqsEndpoint().toString());
-        env.put("AWS_REGION", runtime.template().endpoints().region());
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         Path log = tmp.resolve("django.log");
+        // migrate needs no queue: it runs while the runtime starts
         Process migrate = python(example, env, "manage.py", "migrate", "-v", "0").redirectOutput(log.toFile()).start();
-        assertThat(migrate.waitFor(30, TimeUnit.SECONDS) && migrate.exitValue() == 0)
-                .withFailMessage(() -> "manage.py migrate failed:\n" + tail(log)).isTrue();
+        try {
+            // Schedules created DISABLED: nothing fires by the clock; the hook test fires clearsessions with fireNow.
+            runtime = LocalRuntime.start(RuntimeOptions.builder(root.resolve("template.yaml")).port(0).envFile(envFile)
+                    .parameter("SchedulesEnabled", "false").extension(scheduler).serviceLoaderExtensions(false)
+                    .stopGrace(Duration.ofSeconds(3)).console(System.out).build());
+            timing("runtime started", t0);
+            if (!migrate.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("manage.py migrate did not finish in 60 s:\n" + tail(log));
+            }
+        } finally {
+            migrate.destroyForcibly();   // a no-op once it has exited
+        }
+        assertThat(migrate.exitValue()).withFailMessage(() -> "manage.py migrate failed:\n" + tail(log)).isZero();
+        env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));
+        env.put("OUTRIGGER_ENDPOINT_URL", runtime.sqsEndpoint().toString());
+        env.put("AWS_REGION", runtime.template().endpoints().region());
+        timing("Django " + djangoVersion + " migrated", t0);
 
         django = python(example, env, "manage.py", "runserver", "127.0.0.1:" + djangoPort, "--noreload")
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -112,6 +137,11 @@ class DjangoEndToEndIT {
             }
             return get("healthz");
         }, r -> r != null && r.statusCode() == 200);
+        timing("runserver answering", t0);
+    }
+
+    private static void timing(String what, long since) {
+        System.out.printf("[django-e2e] %s after %d ms%n", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
     }
 
     private static ProcessBuilder python(Path dir, Map<String, String> env, String... args) {
@@ -126,6 +156,10 @@ class DjangoEndToEndIT {
 
     @AfterAll
     void stop() throws Exception {
+        if (runtime == null && django == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
         try {
             if (django != null) {
                 django.destroy();
@@ -138,6 +172,8 @@ class DjangoEndToEndIT {
             if (runtime != null) {
                 runtime.close();
             }
+            timing("stopped", t0);
+            deleteTree(tmp);
         }
     }
 
@@ -157,7 +193,10 @@ class DjangoEndToEndIT {
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).path("label").asText()).isEqualTo("first");
         assertThat(rows.get(0).path("task").asText()).isEqualTo("example.record");
-        // drained and not dead-lettered: the second delivery was answered "already done" and deleted
+        // the second delivery reached Django, which answered "already done" without running the task, and the
+        // worker deleted it (drained, not dead-lettered)
+        awaitValue("Django's log line for the second delivery of " + jobId, DEADLINE, () -> djangoLog(),
+                log -> log.contains("already done name=example.record id=" + jobId));
         collectDeadLetters();
         assertThat(deadLetters).doesNotContainKey(jobId);
     }
@@ -203,41 +242,43 @@ class DjangoEndToEndIT {
 
     @Test
     void scheduledHook_firedTwiceForOneScheduledTime_runsOnce() throws Exception {
-        LocalFunction hookFunction = runtime.functions().values().stream()
-                .filter(f -> f.def().handlerClass().equals(SCHEDULE_HANDLER)).findFirst()
-                .orElseThrow(() -> new AssertionError("template.yaml has no function with handler " + SCHEDULE_HANDLER));
-        String run = UUID.randomUUID().toString();
-        String scheduledTime = Instant.now().truncatedTo(ChronoUnit.MINUTES).toString();
-
-        // EventBridge Scheduler may deliver one firing twice, and not promise the same execution id for both.
-        InvocationResult first = hookFunction.invoke(hookInput(scheduledTime, "exec-" + run + "-a", run));
-        InvocationResult second = hookFunction.invoke(hookInput(scheduledTime, "exec-" + run + "-b", run));
-        assertThat(first.ok()).as("first fire: %s", first.errorJson()).isTrue();
-        assertThat(second.ok()).as("second fire: %s", second.errorJson()).isTrue();
-
-        List<JsonNode> rows = hookRows(run);
+        // The runtime's scheduler fires template.yaml's clearsessions schedule (its Input, placeholders filled in)
+        // through ScheduleHookFunction, which calls Django.
+        LocalScheduler.Firing first = scheduler.fireNow("clearsessions");
+        assertThat(first.succeeded()).as("clearsessions fired: %s", first.error()).isTrue();
+        List<JsonNode> rows = hookRows();
         assertThat(rows).hasSize(1);
-        assertThat(rows.get(0).path("execution_id").asText()).isEqualTo("exec-" + run + "-a");
-        assertThat(rows.get(0).path("job_id").asText()).isNotBlank();
+        String jobId = rows.get(0).path("job_id").asText();
+        assertThat(rows.get(0).path("execution_id").asText()).isEqualTo(first.executionId());
 
-        // the next scheduled time is another firing: it runs
-        String next = Instant.parse(scheduledTime).plus(1, ChronoUnit.HOURS).toString();
-        InvocationResult third = hookFunction.invoke(hookInput(next, "exec-" + run + "-c", run));
-        assertThat(third.ok()).as("next fire: %s", third.errorJson()).isTrue();
-        assertThat(hookRows(run)).hasSize(2);
+        // Scheduler delivers the same firing again, with another execution id (it promises neither once nor the id).
+        ObjectNode again = (ObjectNode) Json.MAPPER.readTree(first.input());
+        again.put("execution_id", UUID.randomUUID().toString());
+        Map<String, Object> duplicate = invokeHookFunction(again.toString());
+        assertThat(duplicate).containsEntry("job_id", jobId).containsEntry("status", 200);
+        assertThat(hookRows()).hasSize(1);
+
+        // a firing at another scheduled time is another job: it runs
+        awaitValue("the next second", Duration.ofSeconds(3), () -> Instant.now().truncatedTo(ChronoUnit.SECONDS),
+                now -> now.isAfter(first.scheduledTime()));
+        LocalScheduler.Firing next = scheduler.fireNow("clearsessions");
+        assertThat(next.succeeded()).as("clearsessions fired again: %s", next.error()).isTrue();
+        rows = hookRows();
+        assertThat(rows).extracting(n -> n.path("execution_id").asText()).containsExactly(first.executionId(), next.executionId());
+        assertThat(rows.get(1).path("job_id").asText()).isNotEqualTo(jobId);
+    }
+
+    /** Invokes template.yaml's schedule-hook function once, as Scheduler does, and returns what it reports. */
+    private Map<String, Object> invokeHookFunction(String inputJson) throws Exception {
+        LocalFunction fn = runtime.functions().values().stream()
+                .filter(f -> f.def().handlerClass().equals(ScheduledHookHandler.class.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("template.yaml has no function with handler " + ScheduledHookHandler.class.getName()));
+        InvocationResult r = fn.invoke(inputJson);
+        assertThat(r.ok()).as("%s invoked with %s: %s", fn.def().logicalId(), inputJson, r.errorJson()).isTrue();
+        return Json.MAPPER.readValue(r.responseJson(), new TypeReference<Map<String, Object>>() { });
     }
 
     // ----------------------------------------------------------------------------------------------------- helpers
-
-    private String hookInput(String scheduledTime, String executionId, String run) {
-        ObjectNode input = Json.MAPPER.createObjectNode();
-        input.put("hook", "clearsessions");
-        input.put("mode", "call");
-        input.put("scheduled_time", scheduledTime);
-        input.put("execution_id", executionId);
-        input.putObject("args").put("run", run);
-        return input.toString();
-    }
 
     /** POST /example/publish: the example's view calls publish_on_commit inside transaction.atomic(). */
     private String publish(String task, Map<String, String> kwargs, String jobId) throws Exception {
@@ -283,8 +324,9 @@ class DjangoEndToEndIT {
         return stream(records().path("tasks")).filter(n -> n.path("job_id").asText().equals(jobId)).toList();
     }
 
-    private List<JsonNode> hookRows(String run) throws Exception {
-        return stream(records().path("hooks")).filter(n -> n.path("args").path("run").asText().equals(run)).toList();
+    /** Every hook row: only the hook test fires hooks (the template's schedules are created disabled here). */
+    private List<JsonNode> hookRows() throws Exception {
+        return stream(records().path("hooks")).toList();
     }
 
     private static Stream<JsonNode> stream(JsonNode array) {
@@ -368,32 +410,72 @@ class DjangoEndToEndIT {
         throw new IllegalStateException("no template.yaml with clients/django/example above " + start);
     }
 
-    /** The Django version of PYTHON, or aborts (skips) the class when it has none; with CI=true that is a failure. */
-    private static String djangoVersion() throws Exception {
-        String message;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import django, boto3; print(django.get_version())")
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                return out;
+    /**
+     * Skips the class, with the reason, when PYTHON has no Django or boto3 (clients/django/install-deps.sh installs
+     * them). With CI=true it does not skip: @BeforeAll then fails with the same reason, so CI can't pass without it.
+     */
+    static final class RequiresDjango implements ExecutionCondition {
+        record Check(String version, String problem) {
+        }
+
+        private static Check check;
+
+        static synchronized Check check() {
+            if (check == null) {
+                check = probe();
             }
-            message = PYTHON + " cannot import django and boto3 (" + out.lines().reduce((a, b) -> b).orElse("") + ")";
-        } catch (IOException e) {
-            message = PYTHON + " not found (" + e.getMessage() + ")";
+            return check;
         }
-        message += "; run clients/django/install-deps.sh to install Django 4.2 and boto3 from Debian";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new AssertionError("CI must run the Django end-to-end test: " + message);
+
+        private static Check probe() {
+            String problem;
+            try {
+                Process p = new ProcessBuilder(PYTHON, "-c", "import django, boto3; print(django.get_version())")
+                        .redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return new Check(out, null);
+                }
+                problem = PYTHON + " cannot import django and boto3 (" + out.lines().reduce((a, b) -> b).orElse("") + ")";
+            } catch (IOException e) {
+                problem = PYTHON + " cannot be run (" + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problem = "interrupted while probing " + PYTHON;
+            }
+            return new Check(null, problem + "; run clients/django/install-deps.sh (Django 4.2 and boto3 from Debian)");
         }
-        Assumptions.abort("Django end-to-end test skipped: " + message);
-        return null;
+
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            Check c = check();
+            if (c.version() != null || "true".equalsIgnoreCase(System.getenv("CI"))) {
+                return ConditionEvaluationResult.enabled("Django " + c.version());
+            }
+            System.out.println("[django-e2e] SKIPPED: " + c.problem());
+            return ConditionEvaluationResult.disabled("Django end-to-end test skipped: " + c.problem());
+        }
     }
 
     private static int freePort() throws IOException {
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private String djangoLog() throws IOException {
+        return Files.readString(tmp.resolve("django.log"));
     }
 
     private static String tail(Path log) {

@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 JobsCommand.class,
                 QueuesCommand.class,
                 DemoCommand.class,
+                dev.outrigger.local.ops.DlqCommand.class,
+                dev.outrigger.local.schedules.SchedulesCommand.class,
+                SfnCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class OutriggerCli implements Runnable {
@@ -40,12 +43,19 @@ public final class OutriggerCli implements Runnable {
 
     /** Runs the CLI without exiting (for tests). */
     public static int execute(String... args) {
+        return newCommandLine().execute(args);
+    }
+
+    /** The configured command line (tests set its out/err to capture them). */
+    static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new OutriggerCli());
+        // "@file" is an option value here (sfn run --input @events/x.json), not a picocli argument file.
+        cli.setExpandAtFiles(false);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("outrigger: " + message(e));
             return exitCode(e);
         });
-        return cli.execute(args);
+        return cli;
     }
 
     static int exitCode(Throwable e) {

@@ -1,5 +1,6 @@
 package dev.outrigger.local.cli;
 
+import dev.outrigger.local.runtime.EnvFiles;
 import dev.outrigger.local.runtime.LocalRuntime;
 import dev.outrigger.local.runtime.RuntimeOptions;
 import java.net.URI;
@@ -36,6 +37,9 @@ final class UpCommand implements Callable<Integer> {
         RuntimeOptions.Builder b = RuntimeOptions.builder(common.template).envFile(common.envFile).parameters(common.params)
                 .port(port).dataDir(dataDir).region(common.region);
         snsForwards.forEach((topic, url) -> b.snsForward(topic, uri("--sns-forward", url)));
+        LocalSigningSecret secret = LocalSigningSecret.resolve(System.getenv(),
+                common.envFile == null ? EnvFiles.none() : EnvFiles.read(common.envFile), stateDir(common.template));
+        secret.env().forEach(b::env);
         eventForwards.forEach((bus, url) -> b.eventForward(bus, uri("--events-forward", url)));
         LocalRuntime rt = LocalRuntime.start(b.build());
         CountDownLatch done = new CountDownLatch(1);
@@ -47,8 +51,15 @@ final class UpCommand implements Callable<Integer> {
             done.countDown();
         }, "outrigger-shutdown"));
         Banner.print(rt, System.out);
+        System.out.println(secret.instructions());
         done.await();
         return OutriggerCli.OK;
+    }
+
+    /** {@code .outrigger/} beside the template (git-ignored), where `local up` keeps its generated state. */
+    static Path stateDir(Path template) {
+        Path dir = template.toAbsolutePath().normalize().getParent();
+        return (dir == null ? Path.of(".").toAbsolutePath() : dir).resolve(".outrigger");
     }
 
     private static URI uri(String option, String value) {

@@ -75,10 +75,9 @@ public final class LocalFunction {
         if (instance != null) {
             return instance;
         }
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         Class<?> cls;
         try {
-            cls = Class.forName(def.handlerClass(), true, loader);
+            cls = loadClass(def.handlerClass());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new HandlerLoadException(def, "handler class " + def.handlerClass() + " is not on the classpath"
                     + " (is its module built and a dependency of local/runtime?)", e);
@@ -103,6 +102,19 @@ public final class LocalFunction {
             throw new HandlerLoadException(def, "cannot construct " + def.handlerClass() + ": " + e, e);
         }
         return instance;
+    }
+
+    /** The runtime's own class loader first (it sees the whole application classpath), then the thread's. */
+    private static Class<?> loadClass(String name) throws ClassNotFoundException {
+        try {
+            return Class.forName(name, true, LocalFunction.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context == null) {
+                throw e;
+            }
+            return Class.forName(name, true, context);
+        }
     }
 
     private Method findMethod(Class<?> cls) {

@@ -1,0 +1,67 @@
+package dev.outrigger.schedule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.outrigger.core.Json;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The Input a schedule gives the hook function:
+ * {@code {"hook": "clearsessions", "mode": "call"|"enqueue", "scheduled_time": "<aws.scheduler.scheduled-time>",
+ * "execution_id": "<aws.scheduler.execution-id>", "args": …}}; Scheduler replaces the placeholders.
+ */
+public record HookInput(String hook, Mode mode, Instant scheduledTime, String executionId, JsonNode args) {
+    /** Names go into a URL path and a job id: no slashes, dots-and-colons style names only. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:-]{0,95}");
+
+    public enum Mode { CALL, ENQUEUE }
+
+    /** The idempotency key: the same hook at the same scheduled time is the same job, however often it fires. */
+    public String jobId() {
+        return "hook:" + hook + ":" + scheduledTime;
+    }
+
+    public static HookInput parse(Map<String, Object> in) {
+        if (in == null) {
+            throw new InvalidHookInputException("input is empty; expected {\"hook\", \"mode\", \"scheduled_time\", \"execution_id\", \"args\"}");
+        }
+        Object hook = in.get("hook");
+        if (!(hook instanceof String h) || h.isBlank()) {
+            throw new InvalidHookInputException("input has no \"hook\" name: " + keys(in));
+        }
+        if (!NAME.matcher(h).matches()) {
+            throw new InvalidHookInputException("hook name '" + shorten(h) + "' is not a name (letters, digits, _ . : -, at most 96)");
+        }
+        Object m = in.getOrDefault("mode", "call");
+        Mode mode = switch (String.valueOf(m)) {
+            case "call" -> Mode.CALL;
+            case "enqueue" -> Mode.ENQUEUE;
+            default -> throw new InvalidHookInputException("hook '" + h + "': mode '" + shorten(String.valueOf(m)) + "' is not \"call\" or \"enqueue\"");
+        };
+        Object st = in.get("scheduled_time");
+        if (!(st instanceof String s) || s.isBlank()) {
+            throw new InvalidHookInputException("hook '" + h + "': no \"scheduled_time\" (the schedule's Input should pass <aws.scheduler.scheduled-time>)");
+        }
+        Instant scheduled;
+        try {
+            scheduled = OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidHookInputException("hook '" + h + "': scheduled_time '" + shorten(s) + "' is not an RFC 3339 time");
+        }
+        Object ex = in.get("execution_id");
+        JsonNode args = in.get("args") == null ? NullNode.getInstance() : Json.MAPPER.valueToTree(in.get("args"));
+        return new HookInput(h, mode, scheduled, ex == null ? null : String.valueOf(ex), args);
+    }
+
+    private static String keys(Map<String, Object> in) {
+        return "keys " + in.keySet();
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.outrigger.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.outrigger.core.Env;
+import dev.outrigger.core.Json;
+import dev.outrigger.core.SecretSource;
+import dev.outrigger.core.SignedDjangoClient;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ScheduledHookRunnerIT {
+    static final String SECRET = "test-secret-not-for-prod";
+    StandInDjango django;
+    ScheduledHookHandler handler;
+
+    @BeforeEach
+    void start() throws Exception {
+        django = new StandInDjango(SECRET);
+        handler = handlerFor(django.baseUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        django.close();
+    }
+
+    static ScheduledHookHandler handlerFor(URI base) {
+        SecretSource secret = new SecretSource() {
+            @Override
+            public String secret() {
+                return SECRET;
+            }
+
+            @Override
+            public void refresh() {
+            }
+        };
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        return new ScheduledHookHandler(new ScheduledHookRunner(new SignedDjangoClient(http, base, secret),
+                (url, body) -> "unused", Env.of(Map.of()), Duration.ofSeconds(5)));
+    }
+
+    static Map<String, Object> input(String scheduledTime) {
+        return Map.of("hook", "clearsessions", "mode", "call", "scheduled_time", scheduledTime,
+                "execution_id", "exec-1", "args", List.of("--verbosity", "2"));
+    }
+
+    @Test
+    void call_postsSignedBodyToHookEndpoint_withJobIdFromHookAndScheduledTime() throws Exception {
+        Map<String, Object> out = handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
+
+        assertThat(out).containsEntry("job_id", "hook:clearsessions:2026-11-21T03:00:00Z").containsEntry("status", 200);
+        assertThat(django.calls).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo("/internal/outrigger/hooks/clearsessions");
+            JsonNode body = Json.MAPPER.readTree(c.body());
+            assertThat(body.get("hook").asText()).isEqualTo("clearsessions");
+            assertThat(body.get("scheduled_time").asText()).isEqualTo("2026-11-21T03:00:00Z");
+            assertThat(body.get("execution_id").asText()).isEqualTo("exec-1");
+            assertThat(body.get("args").toString()).isEqualTo("[\"--verbosity\",\"2\"]");
+        });
+    }
+
+    @Test
+    void doubleFire_sendsSameJobIdTwice_andDjangoRunsTheHookOnce() {
+        // Two invocations of one scheduled time (Scheduler's at-least-once delivery, or a split -dom/-dow pair).
+        handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
+        Map<String, Object> second = handler.handleRequest(input("2026-11-21T03:00:00+00:00"), null);
+
+        assertThat(django.calls).extracting(StandInDjango.Call::jobId)
+                .containsExactly("hook:clearsessions:2026-11-21T03:00:00Z", "hook:clearsessions:2026-11-21T03:00:00Z");
+        assertThat(django.calls).extracting(StandInDjango.Call::status).containsExactly(200, 409);
+        assertThat(second).containsEntry("status", 409);
+        assertThat(django.ran).hasSize(1);
+    }
+
+    @Test
+    void djangoAnswers500Then200_firstInvocationThrows_retrySucceeds() {
+        django.failFirst.set(1);
+
+        assertThatThrownBy(() -> handler.handleRequest(input("2026-11-21T03:00:00Z"), null))
+                .isInstanceOf(HookFailedException.class)
+                .hasMessageContaining("Django answered 500 on hooks/clearsessions")
+                .hasMessageContaining("database is locked")
+                .satisfies(e -> assertThat(((HookFailedException) e).status()).isEqualTo(500));
+        Map<String, Object> retry = handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
+
+        assertThat(retry).containsEntry("status", 200);
+        assertThat(django.ran).containsExactly("hook:clearsessions:2026-11-21T03:00:00Z");
+    }
+
+    @Test
+    void badSignature_isRejectedByDjango_andThrows() {
+        StandInDjango strict = django;
+        ScheduledHookHandler wrongSecret = new ScheduledHookHandler(new ScheduledHookRunner(
+                new SignedDjangoClient(HttpClient.newHttpClient(), strict.baseUrl(), new SecretSource() {
+                    public String secret() {
+                        return "wrong";
+                    }
+
+                    public void refresh() {
+                    }
+                }), (u, b) -> "x", Env.of(Map.of()), Duration.ofSeconds(5)));
+
+        assertThatThrownBy(() -> wrongSecret.handleRequest(input("2026-11-21T03:00:00Z"), null))
+                .isInstanceOf(HookFailedException.class).hasMessageContaining("401");
+        assertThat(django.ran).isEmpty();
+    }
+
+    @Test
+    void djangoDown_throwsClearError() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        ScheduledHookHandler down = handlerFor(URI.create("http://127.0.0.1:" + port + "/internal/outrigger/"));
+
+        assertThatThrownBy(() -> down.handleRequest(input("2026-11-21T03:00:00Z"), null))
+                .isInstanceOf(HookFailedException.class)
+                .hasMessageContaining("cannot connect to Django at http://127.0.0.1:" + port)
+                .satisfies(e -> assertThat(((HookFailedException) e).status()).isZero());
+    }
+}

@@ -1,0 +1,68 @@
+package dev.outrigger.schedule;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.outrigger.core.RequestSigner;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Django's hook endpoint as the signed-call contract describes it: verifies the signature and timestamp, treats a
+ * repeated job id as already done (409), runs each hook once. {@code failFirst} answers 500 to that many calls.
+ */
+final class StandInDjango implements AutoCloseable {
+    record Call(String path, String jobId, String body, int status) {
+    }
+
+    private final HttpServer server;
+    final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    final ConcurrentLinkedQueue<String> ran = new ConcurrentLinkedQueue<>();
+    private final Set<String> done = Collections.synchronizedSet(new HashSet<>());
+    final AtomicInteger failFirst = new AtomicInteger();
+
+    StandInDjango(String secret) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/internal/outrigger/hooks/", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String ts = ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
+            String sig = ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
+            String jobId = ex.getRequestHeaders().getFirst(RequestSigner.JOB_ID_HEADER);
+            int status;
+            if (ts == null || sig == null || !RequestSigner.verify(secret, sig, Long.parseLong(ts), body,
+                    System.currentTimeMillis() / 1000, 300)) {
+                status = 401;
+            } else if (failFirst.getAndDecrement() > 0) {
+                status = 500;
+            } else if (!done.add(jobId)) {
+                status = 409;
+            } else {
+                ran.add(jobId);
+                status = 200;
+            }
+            calls.add(new Call(ex.getRequestURI().getPath(), jobId, new String(body, StandardCharsets.UTF_8), status));
+            byte[] answer = (status == 500 ? "{\"error\": \"database is locked\"}" : "{}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, answer.length);
+            ex.getResponseBody().write(answer);
+            ex.close();
+        });
+        server.start();
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/internal/outrigger/");
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

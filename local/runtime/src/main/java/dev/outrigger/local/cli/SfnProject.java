@@ -1,0 +1,155 @@
+package dev.outrigger.local.cli;
+
+import dev.outrigger.asl.AslDefinitionException;
+import dev.outrigger.asl.ExecutionOptions;
+import dev.outrigger.asl.LambdaInvoker;
+import dev.outrigger.asl.SfnRunner;
+import dev.outrigger.local.runtime.EnvFiles;
+import dev.outrigger.local.runtime.TemplateLambdaInvoker;
+import dev.outrigger.local.template.LocalEndpoints;
+import dev.outrigger.local.template.LocalTemplate;
+import dev.outrigger.local.template.StateMachineDef;
+import dev.outrigger.local.template.TemplateException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Option;
+
+/**
+ * What the sfn commands share: reading a definition, finding the template state machine whose DefinitionUri is that
+ * file (its DefinitionSubstitutions apply; none match → no substitutions, and a {@code ${…}} left is an error naming
+ * it), the template's functions as in-process Lambdas, and the mapping of errors to exit code 2.
+ */
+final class SfnProject {
+    static final Path DEFAULT_TEMPLATE = Path.of("template.yaml");
+
+    /** Options for commands that read the template. */
+    static final class TemplateOptions {
+        @Option(names = {"-t", "--template"}, description = "SAM template for DefinitionSubstitutions and the functions"
+                + " Lambda tasks run in process (default: template.yaml if it exists)")
+        Path template;
+
+        @Option(names = "--param", description = "template parameter override, Key=Value (repeatable)")
+        Map<String, String> params = new LinkedHashMap<>();
+
+        @Option(names = "--region", description = "region for pseudo parameters and ARNs (default: us-east-1)")
+        String region;
+    }
+
+    final Path definitionFile;
+    final String sourceName;
+    final String definitionText;
+    final Optional<LocalTemplate> template;
+    final Optional<StateMachineDef> stateMachine;
+
+    private SfnProject(Path definitionFile, String definitionText, Optional<LocalTemplate> template,
+                       Optional<StateMachineDef> stateMachine) {
+        this.definitionFile = definitionFile;
+        this.sourceName = definitionFile.toString();
+        this.definitionText = definitionText;
+        this.template = template;
+        this.stateMachine = stateMachine;
+    }
+
+    static SfnProject load(Path definitionFile, TemplateOptions options) {
+        String text;
+        try {
+            text = Files.readString(definitionFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(definitionFile + ": file not found");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(definitionFile + ": cannot read: " + e.getMessage());
+        }
+        Path templatePath = options.template;
+        if (templatePath != null && !Files.isRegularFile(templatePath)) {
+            throw new IllegalArgumentException("--template " + templatePath + ": file not found");
+        }
+        if (templatePath == null && Files.isRegularFile(DEFAULT_TEMPLATE)) {
+            templatePath = DEFAULT_TEMPLATE;
+        }
+        if (templatePath == null) {
+            return new SfnProject(definitionFile, text, Optional.empty(), Optional.empty());
+        }
+        // The default ports of `outrigger local up`: queue URLs and endpoints in function environments point there.
+        LocalTemplate t = LocalTemplate.load(templatePath, options.params,
+                LocalEndpoints.of(9324, 9325, options.region));
+        Path wanted = canonical(definitionFile);
+        Optional<StateMachineDef> sm = t.stateMachines().values().stream()
+                .filter(m -> m.definitionPath() != null && canonical(m.definitionPath()).equals(wanted))
+                .findFirst();
+        return new SfnProject(definitionFile, text, Optional.of(t), sm);
+    }
+
+    private static Path canonical(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
+    Map<String, String> substitutions() {
+        return stateMachine.map(StateMachineDef::substitutions).orElse(Map.of());
+    }
+
+    /** Where the substitutions came from, for the log line on stderr. */
+    String describe() {
+        if (template.isEmpty()) {
+            return sourceName + ": no template (no DefinitionSubstitutions, no in-process functions)";
+        }
+        return stateMachine.map(m -> sourceName + ": DefinitionSubstitutions of " + m.logicalId() + " in "
+                        + template.get().path() + " (" + m.substitutions().size() + " keys)")
+                .orElse(sourceName + ": no state machine in " + template.get().path()
+                        + " has this DefinitionUri (no DefinitionSubstitutions)");
+    }
+
+    /** The template's functions, run in process for Lambda tasks (empty without a template). */
+    Optional<TemplateLambdaInvoker> lambdas(Path envFile, PrintStream console) {
+        if (template.isEmpty()) {
+            if (envFile != null) {
+                throw new IllegalArgumentException("--env-file " + envFile + " needs a template (--template) whose"
+                        + " functions it configures");
+            }
+            return Optional.empty();
+        }
+        EnvFiles env = envFile == null ? EnvFiles.none() : EnvFiles.read(envFile);
+        return Optional.of(new TemplateLambdaInvoker(template.get(), env, Map.of(), console));
+    }
+
+    static SfnRunner runner(Optional<? extends LambdaInvoker> lambdas, Long seed) {
+        ExecutionOptions base = ExecutionOptions.defaults("local");
+        if (seed != null) {
+            base = base.withSeed(seed);
+        }
+        return new SfnRunner(lambdas.map(l -> (LambdaInvoker) l), base);
+    }
+
+    /** True for the errors that mean a bad definition, template, option or file: exit code 2. */
+    static boolean isUsageError(Throwable e) {
+        return e instanceof AslDefinitionException || e instanceof IllegalArgumentException || e instanceof TemplateException
+                || e instanceof EnvFiles.EnvFileException || e instanceof UncheckedIOException;
+    }
+
+    /** Runs a command body; usage/definition errors print on stderr and give 2, others propagate (exit 1). */
+    static int guarded(PrintWriter err, String command, Callable<Integer> body) throws Exception {
+        try {
+            return body.call();
+        } catch (Exception e) {
+            if (isUsageError(e)) {
+                err.println("outrigger " + command + ": " + e.getMessage());
+                err.flush();
+                return OutriggerCli.USAGE;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,322 @@
+package dev.outrigger.local.schedules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.local.runtime.EmulatorRequest;
+import dev.outrigger.local.runtime.EmulatorResponse;
+import dev.outrigger.local.runtime.InvocationResult;
+import dev.outrigger.local.runtime.LocalRuntime;
+import dev.outrigger.local.runtime.RuntimeExtension;
+import dev.outrigger.local.template.ScheduleDef;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * The local EventBridge Scheduler: fires each enabled schedule of the template at its times in its time zone
+ * ({@link AwsScheduleEvaluator}, the same rules the converter is proven against), invoking the target function
+ * in-process with the schedule's Input, {@code <aws.scheduler.scheduled-time>} and
+ * {@code <aws.scheduler.execution-id>} filled in. A failed invocation is retried (up to {@link #MAX_RETRIES}, like
+ * the template's RetryPolicy), then sent to the SchedulerDLQ queue if the template has one, with the error as
+ * message attributes as Scheduler does. Rates count from when the runtime started.
+ *
+ * <p>Also serves the Scheduler API subset the CLI and the toggle function use on the emulator endpoint
+ * (REST-JSON, signing name "scheduler"): ListSchedules {@code GET /schedules}, GetSchedule
+ * {@code GET /schedules/{name}}, UpdateSchedule {@code PUT /schedules/{name}} (State only is honoured locally),
+ * plus a local-only {@code POST /schedules/{name}/fire} used by {@code outrigger schedules fire}.
+ */
+public final class LocalScheduler implements RuntimeExtension {
+    static final int MAX_RETRIES = 3;
+    static final String DLQ_LOGICAL_ID = "SchedulerDLQ";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** One fire: what was sent, how many attempts, and whether it ended in the DLQ. */
+    public record Firing(String schedule, Instant scheduledTime, String executionId, String input, int attempts,
+                         boolean succeeded, String error) {
+    }
+
+    /** A schedule as the local scheduler holds it. */
+    static final class Entry {
+        final ScheduleDef def;
+        final AwsSchedule expression;
+        final ZoneId zone;
+        volatile boolean enabled;
+        volatile ScheduledFuture<?> next;
+
+        Entry(ScheduleDef def) {
+            this.def = def;
+            this.expression = AwsSchedule.parse(def.expression());
+            this.zone = ZoneId.of(def.timezone());
+            this.enabled = def.enabled();
+        }
+    }
+
+    private final Clock clock;
+    private final Duration retryDelay;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final List<Firing> firings = java.util.Collections.synchronizedList(new ArrayList<>());
+    private ScheduledExecutorService timer;
+    private BiFunction<String, String, InvocationResult> invoker;
+    private DeadLetter deadLetter;
+    private Instant startedAt;
+
+    /** Sends a failed invocation's input to the DLQ. */
+    @FunctionalInterface
+    interface DeadLetter {
+        void send(String body, Map<String, String> attributes);
+    }
+
+    public LocalScheduler() {
+        this(Clock.systemUTC(), Duration.ofSeconds(2));
+    }
+
+    LocalScheduler(Clock clock, Duration retryDelay) {
+        this.clock = clock;
+        this.retryDelay = retryDelay;
+    }
+
+    @Override
+    public String name() {
+        return "schedules";
+    }
+
+    @Override
+    public void start(LocalRuntime runtime) {
+        String dlqUrl = runtime.template().queues().containsKey(DLQ_LOGICAL_ID) ? runtime.queueUrl(DLQ_LOGICAL_ID) : null;
+        start(runtime.template().schedules(), (fn, event) -> runtime.invoke(fn, event), dlqUrl == null ? null
+                : (body, attrs) -> runtime.sqs().sendMessage(b -> b.queueUrl(dlqUrl).messageBody(body).messageAttributes(
+                        attrs.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                                e -> software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+                                        .dataType("String").stringValue(e.getValue()).build())))));
+        runtime.emulator().register("scheduler", this::handle);
+    }
+
+    /** Starts firing (tests call this directly with their own invoker and DLQ). */
+    void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, DeadLetter deadLetter) {
+        this.invoker = invoker;
+        this.deadLetter = deadLetter;
+        this.startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "outrigger-local-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        for (ScheduleDef d : defs) {
+            Entry e = new Entry(d);
+            entries.put(d.name(), e);
+            if (e.enabled) {
+                // Just before the start: a rate without StartDate fires at once, as EventBridge's does on creation.
+                scheduleNext(e, startedAt.minusSeconds(1));
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        long on = entries.values().stream().filter(e -> e.enabled).count();
+        return "schedules: " + on + " enabled of " + entries.size() + " (EventBridge Scheduler rules, local time zones)";
+    }
+
+    /** When the schedule fires next after {@code after}, or null. */
+    Instant nextFire(Entry e, Instant after) {
+        return AwsScheduleEvaluator.next(e.expression, e.zone, after, startedAt);
+    }
+
+    private void scheduleNext(Entry e, Instant after) {
+        Instant at = nextFire(e, after);
+        if (at == null || timer.isShutdown()) {
+            return;
+        }
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        e.next = timer.schedule(() -> {
+            if (e.enabled) {
+                fire(e, at);
+                scheduleNext(e, at);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Fires one schedule now, as `outrigger schedules fire` does (scheduled time = now, to the second). */
+    public Firing fireNow(String name) {
+        Entry e = entries.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("no schedule named '" + name + "' (have: " + entries.keySet() + ")");
+        }
+        return fire(e, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    Firing fire(Entry e, Instant scheduledTime) {
+        String executionId = UUID.randomUUID().toString();
+        String input = (e.def.input() == null ? "{}" : e.def.input())
+                .replace("<aws.scheduler.scheduled-time>", scheduledTime.toString())
+                .replace("<aws.scheduler.execution-id>", executionId)
+                .replace("<aws.scheduler.schedule-arn>", "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name())
+                .replace("<aws.scheduler.attempt-number>", "1");
+        String target = e.def.targetFunction() != null ? e.def.targetFunction() : e.def.targetArn();
+        String error = null;
+        int attempt = 0;
+        while (attempt <= MAX_RETRIES) {
+            attempt++;
+            InvocationResult r;
+            try {
+                r = invoker.apply(target, input);
+            } catch (RuntimeException ex) {
+                r = new InvocationResult(null, null, ex, false, Duration.ZERO);
+            }
+            if (r.ok()) {
+                Firing f = new Firing(e.def.name(), scheduledTime, executionId, input, attempt, true, null);
+                firings.add(f);
+                return f;
+            }
+            error = r.error() != null ? r.error().getClass().getSimpleName() + ": " + r.error().getMessage()
+                    : r.timedOut() ? "timed out" : String.valueOf(r.errorJson());
+            if (attempt <= MAX_RETRIES) {
+                sleep(retryDelay.multipliedBy(1L << (attempt - 1)));
+            }
+        }
+        if (deadLetter != null) {
+            // The attributes Scheduler puts on a DLQ message (configuring-schedule-dlq.html).
+            deadLetter.send(input, Map.of("ERROR_CODE", "TargetError", "ERROR_MESSAGE", error.length() > 250 ? error.substring(0, 250) : error,
+                    "EXECUTION_ID", executionId, "RETRY_ATTEMPTS", Integer.toString(attempt - 1),
+                    "TARGET_ARN", e.def.targetArn(), "SCHEDULE_ARN", "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name()));
+        }
+        Firing f = new Firing(e.def.name(), scheduledTime, executionId, input, attempt, false, error);
+        firings.add(f);
+        return f;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public List<Firing> firings() {
+        synchronized (firings) {
+            return List.copyOf(firings);
+        }
+    }
+
+    void setEnabled(String name, boolean enabled) {
+        Entry e = entries.get(name);
+        if (e.enabled == enabled) {
+            return;
+        }
+        e.enabled = enabled;
+        if (enabled) {
+            scheduleNext(e, clock.instant());
+        } else if (e.next != null) {
+            e.next.cancel(false);
+        }
+    }
+
+    /** The Scheduler REST-JSON subset, on the emulator. */
+    EmulatorResponse handle(EmulatorRequest req) {
+        String path = req.path();
+        Map<String, String> q = query(req.query());
+        if (path.equals("/schedules") && req.method().equals("GET")) {
+            String group = q.get("ScheduleGroup");
+            ArrayNode list = MAPPER.createArrayNode();
+            for (Entry e : entries.values()) {
+                if (group == null || group.equals(e.def.groupName())) {
+                    ObjectNode s = list.addObject();
+                    s.put("Name", e.def.name());
+                    s.put("GroupName", e.def.groupName());
+                    s.put("Arn", arn(e));
+                    s.put("State", e.enabled ? "ENABLED" : "DISABLED");
+                    s.putObject("Target").put("Arn", e.def.targetArn());
+                }
+            }
+            ObjectNode out = MAPPER.createObjectNode();
+            out.set("Schedules", list);
+            return EmulatorResponse.json(out);
+        }
+        if (!path.startsWith("/schedules/")) {
+            return EmulatorResponse.jsonError(400, "ValidationException", "unsupported Scheduler path " + path);
+        }
+        String rest = URLDecoder.decode(path.substring("/schedules/".length()), StandardCharsets.UTF_8);
+        boolean fire = rest.endsWith("/fire");
+        String name = fire ? rest.substring(0, rest.length() - 5) : rest;
+        Entry e = entries.get(name);
+        String group = req.method().equals("PUT") && req.body().length > 0 ? req.json().path("GroupName").asText(null) : q.get("groupName");
+        if (e == null || group != null && !group.equals(e.def.groupName())) {
+            return EmulatorResponse.jsonError(404, "ResourceNotFoundException", "Schedule " + name + " does not exist.");
+        }
+        if (fire && req.method().equals("POST")) {
+            Firing f = fire(e, clock.instant().truncatedTo(ChronoUnit.SECONDS));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("schedule", f.schedule());
+            out.put("scheduled_time", f.scheduledTime().toString());
+            out.put("execution_id", f.executionId());
+            out.put("attempts", f.attempts());
+            out.put("succeeded", f.succeeded());
+            out.put("error", f.error());
+            return EmulatorResponse.json(out);
+        }
+        if (req.method().equals("GET")) {
+            ObjectNode s = MAPPER.createObjectNode();
+            s.put("Name", e.def.name());
+            s.put("GroupName", e.def.groupName());
+            s.put("Arn", arn(e));
+            s.put("ScheduleExpression", e.def.expression());
+            s.put("ScheduleExpressionTimezone", e.def.timezone());
+            s.put("State", e.enabled ? "ENABLED" : "DISABLED");
+            s.putObject("FlexibleTimeWindow").put("Mode", "OFF");
+            ObjectNode t = s.putObject("Target");
+            t.put("Arn", e.def.targetArn());
+            t.put("RoleArn", "arn:aws:iam::000000000000:role/local-scheduler");
+            if (e.def.input() != null) {
+                t.put("Input", e.def.input());
+            }
+            return EmulatorResponse.json(s);
+        }
+        if (req.method().equals("PUT")) {
+            JsonNode body = req.json();
+            setEnabled(name, !"DISABLED".equals(body.path("State").asText("ENABLED")));
+            return EmulatorResponse.json(Map.of("ScheduleArn", arn(e)));
+        }
+        return EmulatorResponse.jsonError(400, "ValidationException", req.method() + " " + path + " is not supported locally");
+    }
+
+    private static String arn(Entry e) {
+        return "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name();
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String kv : raw.split("&")) {
+                int i = kv.indexOf('=');
+                if (i > 0) {
+                    m.put(URLDecoder.decode(kv.substring(0, i), StandardCharsets.UTF_8), URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}

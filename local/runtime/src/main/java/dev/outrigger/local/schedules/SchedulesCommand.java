@@ -1,0 +1,207 @@
+package dev.outrigger.local.schedules;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
+
+/** {@code outrigger schedules convert | list | pause | resume | fire}. */
+@Command(name = "schedules", mixinStandardHelpOptions = true,
+        description = "Convert crontab / Celery beat to EventBridge schedules; list, pause, resume and fire schedules.",
+        subcommands = {SchedulesCommand.Convert.class, SchedulesCommand.ListCmd.class, SchedulesCommand.Pause.class,
+                SchedulesCommand.Resume.class, SchedulesCommand.Fire.class})
+public final class SchedulesCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = {"Writes AWS::Scheduler::Schedule resources for a crontab or a Celery beat schedule to stdout.",
+                    "Refused lines/entries are printed to stderr with the reason; exit code 2 if any."})
+    static final class Convert implements Callable<Integer> {
+        @Parameters(index = "0", description = "crontab file, or a settings/celery .py or .json with the beat schedule")
+        Path file;
+        @Option(names = "--format", description = "crontab or beat (default: beat for .py/.json, else crontab)")
+        String format;
+        @Option(names = "--timezone", defaultValue = "UTC", description = "zone when the file sets none (default: ${DEFAULT-VALUE})")
+        String timezone;
+        @Option(names = "--hook-function-ref", defaultValue = "ScheduleHookFunction", description = "template logical id of the hook function")
+        String hookRef;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            String text = Files.readString(file);
+            String name = file.getFileName().toString();
+            String fmt = format != null ? format : name.endsWith(".py") || name.endsWith(".json") ? "beat" : "crontab";
+            ZoneId zone = ZoneId.of(timezone);
+            ParsedSchedules p = switch (fmt) {
+                case "crontab" -> CrontabParser.parse(name, text, zone);
+                case "beat" -> BeatParser.parse(name, text, zone);
+                default -> throw new IllegalArgumentException("--format must be crontab or beat, not " + fmt);
+            };
+            ConversionResult r = new ScheduleConverter(Clock.systemUTC()).convert(p.entries());
+            List<ScheduleError> errors = new ArrayList<>(p.errors());
+            errors.addAll(r.errors());
+            spec.commandLine().getOut().print(ScheduleTemplateWriter.write(r.schedules(), name,
+                    ScheduleTemplateWriter.Options.defaults().withHookFunctionRef(hookRef)));
+            spec.commandLine().getOut().flush(); // print() does not autoflush, and main() exits right after
+            var err = spec.commandLine().getErr();
+            r.schedules().forEach(s -> s.warnings().forEach(w -> err.println("warning: " + s.source().location() + " (" + s.name() + "): " + w)));
+            errors.forEach(e -> err.println("refused: " + e.message()));
+            err.println(r.schedules().size() + " schedule(s) written, " + errors.size() + " refused");
+            err.flush();
+            return errors.isEmpty() ? 0 : 2;
+        }
+    }
+
+    /** Where the Scheduler API is: the local runtime's emulator (default) or AWS. */
+    static class Target {
+        @Option(names = "--endpoint-url", description = "Scheduler endpoint (default: http://127.0.0.1:9325, the local runtime's emulator)")
+        URI endpoint;
+        @Option(names = "--aws", description = "use real AWS (default credentials chain and region)")
+        boolean aws;
+        @Option(names = "--group", defaultValue = "outrigger-dev", description = "schedule group (default: ${DEFAULT-VALUE})")
+        String group;
+
+        URI endpoint() {
+            return endpoint == null ? URI.create("http://127.0.0.1:9325") : endpoint;
+        }
+
+        SchedulerClient client() {
+            var b = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create());
+            if (!aws) {
+                b.endpointOverride(endpoint()).region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+            }
+            return b.build();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the schedules of the group and their state.")
+    static final class ListCmd implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (SchedulerClient c = target.client()) {
+                for (ScheduleSummary s : c.listSchedulesPaginator(b -> b.groupName(target.group)).schedules()) {
+                    var full = c.getSchedule(b -> b.groupName(target.group).name(s.name()));
+                    spec.commandLine().getOut().printf("%-32s %-8s %-28s %s%n", s.name(), s.stateAsString(),
+                            full.scheduleExpression(), full.scheduleExpressionTimezone());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Disables every enabled schedule of the group.")
+    static final class Pause implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (SchedulerClient c = target.client()) {
+                int n = 0;
+                for (ScheduleSummary s : c.listSchedulesPaginator(b -> b.groupName(target.group)).schedules()) {
+                    var full = c.getSchedule(b -> b.groupName(target.group).name(s.name()));
+                    if (!"DISABLED".equals(full.stateAsString())) {
+                        c.updateSchedule(SchedulesCommand.update(full, "DISABLED"));
+                        spec.commandLine().getOut().println("paused " + s.name());
+                        n++;
+                    }
+                }
+                spec.commandLine().getOut().println(n + " paused");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Enables the named schedules (default: every schedule of the group).")
+    static final class Resume implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+        @Parameters(arity = "0..*", description = "schedule names")
+        List<String> names = new ArrayList<>();
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            try (SchedulerClient c = target.client()) {
+                List<String> todo = names.isEmpty() ? c.listSchedulesPaginator(b -> b.groupName(target.group)).schedules()
+                        .stream().map(ScheduleSummary::name).toList() : names;
+                for (String n : todo) {
+                    var full = c.getSchedule(b -> b.groupName(target.group).name(n));
+                    c.updateSchedule(SchedulesCommand.update(full, "ENABLED"));
+                    spec.commandLine().getOut().println("resumed " + n);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "fire", mixinStandardHelpOptions = true,
+            description = "Fires one schedule now on the local runtime (its Input, scheduled time = now), with its retries and DLQ.")
+    static final class Fire implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+        @Parameters(index = "0", description = "schedule name")
+        String name;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException, InterruptedException {
+            if (target.aws) {
+                throw new IllegalArgumentException("fire works on the local runtime only; in AWS, invoke the hook function with the schedule's Input");
+            }
+            // A local-only route on the emulator; the Authorization scope names the service so it routes to Scheduler.
+            HttpRequest req = HttpRequest.newBuilder(target.endpoint().resolve("/schedules/" + name + "/fire"))
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/scheduler/aws4_request")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
+            spec.commandLine().getOut().println(r.body());
+            return r.statusCode() == 200 && r.body().contains("\"succeeded\":true") ? 0 : 1;
+        }
+    }
+
+    static software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest update(
+            software.amazon.awssdk.services.scheduler.model.GetScheduleResponse s, String state) {
+        // UpdateSchedule replaces the whole definition: resend every field with only State changed.
+        return software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest.builder()
+                .name(s.name()).groupName(s.groupName()).scheduleExpression(s.scheduleExpression())
+                .scheduleExpressionTimezone(s.scheduleExpressionTimezone()).flexibleTimeWindow(s.flexibleTimeWindow())
+                .target(s.target()).description(s.description()).startDate(s.startDate()).endDate(s.endDate())
+                .kmsKeyArn(s.kmsKeyArn()).actionAfterCompletion(s.actionAfterCompletion()).state(state).build();
+    }
+}
