@@ -1,5 +1,6 @@
 package dev.outrigger.worker;
 
+import dev.outrigger.core.DeadLetterAttributes;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -16,23 +17,17 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * Operators read them with {@code outrigger dlq inspect}; the redrive function strips them again.
  */
 public class DeadLetters {
-    public static final String ERROR = "outrigger-error";
-    public static final String ERROR_MESSAGE = "outrigger-error-message";
-    public static final String ATTEMPTS = "outrigger-attempts";
-    public static final String SOURCE_QUEUE = "outrigger-source-queue";
-    public static final String FAILED_AT = "outrigger-failed-at";
-    public static final String JOB_ID = "outrigger-job-id";
-    public static final String JOB_TYPE = "outrigger-job-type";
-    public static final String PREFIX = "outrigger-";
-    /**
-     * Written by {@code outrigger dlq redrive}, read by it again when the job comes back: carried into the DLQ so the
-     * redrive limit holds across runs (without them a job that keeps dying could be redriven for ever).
-     */
-    static final java.util.List<String> REDRIVE_HISTORY = java.util.List.of(
-            "outrigger-redrive-count", "outrigger-previous-error", "outrigger-redriven-at", "outrigger-previous-error-message");
+    public static final String ERROR = DeadLetterAttributes.ERROR;
+    public static final String ERROR_MESSAGE = DeadLetterAttributes.ERROR_MESSAGE;
+    public static final String ATTEMPTS = DeadLetterAttributes.ATTEMPTS;
+    public static final String SOURCE_QUEUE = DeadLetterAttributes.SOURCE_QUEUE;
+    public static final String FAILED_AT = DeadLetterAttributes.FAILED_AT;
+    public static final String JOB_ID = DeadLetterAttributes.JOB_ID;
+    public static final String JOB_TYPE = DeadLetterAttributes.JOB_TYPE;
+    public static final String PREFIX = DeadLetterAttributes.PREFIX;
+    static final java.util.List<String> REDRIVE_HISTORY = DeadLetterAttributes.REDRIVE_HISTORY;
 
-    /** SQS allows at most 10 message attributes per message (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html). */
-    static final int SQS_MAX_ATTRIBUTES = 10;
+    static final int SQS_MAX_ATTRIBUTES = DeadLetterAttributes.SQS_MAX_ATTRIBUTES;
     static final int MAX_ERROR_MESSAGE_BYTES = 1024;
 
     private final java.util.function.Supplier<SqsClient> sqs;

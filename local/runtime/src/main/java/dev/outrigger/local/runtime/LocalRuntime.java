@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -110,8 +109,10 @@ public final class LocalRuntime implements AutoCloseable {
         options.snsForwards().forEach((topic, url) -> snsForwards.put(topicArn(topic), url));
         emulator.register("sns", new SnsEmulator(template, snsSink, sqs, snsForwards));
         emulator.register("events", new EventBridgeEmulator(eventsSink, template.endpoints(), options.eventForwards()));
+        FunctionEnvironment environment = new FunctionEnvironment(template.endpoints().region(), emulator.endpoint(),
+                embeddedSqs.endpoint(), envFiles, options.envOverrides());
         for (FunctionDef f : template.functions().values()) {
-            functions.put(f.logicalId(), new LocalFunction(f, Env.of(environmentOf(f)), options.console()));
+            functions.put(f.logicalId(), new LocalFunction(f, Env.of(environment.of(f)), options.console()));
         }
         if (options.pollers()) {
             for (LocalFunction fn : functions.values()) {
@@ -186,26 +187,6 @@ public final class LocalRuntime implements AutoCloseable {
                         "ElasticMQ refused the queue: " + e.awsErrorDetails().errorMessage());
             }
         }
-    }
-
-    private Map<String, String> environmentOf(FunctionDef f) {
-        Map<String, String> env = new TreeMap<>(f.environment());
-        String region = template.endpoints().region();
-        env.put("AWS_REGION", region);
-        env.put("AWS_DEFAULT_REGION", region);
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_ENDPOINT_URL", emulator.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_SQS", embeddedSqs.endpoint().toString());
-        env.put("AWS_LAMBDA_FUNCTION_NAME", f.name());
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(f.memorySizeMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + f.name());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("OUTRIGGER_LOCAL", "true");
-        env.putAll(envFiles.forFunction(f.logicalId()));
-        env.putAll(options.envOverrides());
-        return env;
     }
 
     static SqsClient localSqsClient(URI endpoint, String region) {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -65,6 +66,8 @@ public final class SqsEventSourcePoller {
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
+    /** Released by the pollers themselves while stopping (messages held in the batching window), for stop()'s count. */
+    private final AtomicInteger releasedByPollers = new AtomicInteger();
 
     /** The messages of one invocation; handles are removed once deleted or released. */
     private static final class Batch {
@@ -80,6 +83,11 @@ public final class SqsEventSourcePoller {
         this.console = console;
         this.concurrency = source.maximumConcurrency() == null ? DEFAULT_CONCURRENCY : source.maximumConcurrency();
         this.stopped = new CountDownLatch(concurrency);
+    }
+
+    /** The logical id of the function this mapping invokes. */
+    public String functionLogicalId() {
+        return function.def().logicalId();
     }
 
     public int concurrency() {
@@ -125,7 +133,8 @@ public final class SqsEventSourcePoller {
                     continue;
                 }
                 if (!messages.isEmpty() && !running) {
-                    release(messages);   // received while stopping: hand them straight back
+                    // Held in the batching window (or received) while stopping: hand them straight back.
+                    releasedByPollers.addAndGet(release(messages));
                 } else if (!messages.isEmpty()) {
                     process(messages);
                 }
@@ -345,7 +354,8 @@ public final class SqsEventSourcePoller {
 
     /**
      * Stops receiving, waits up to {@code grace} for in-flight invocations, then makes every message that was
-     * received but not acknowledged visible again. Returns how many messages were released that way.
+     * received but not acknowledged visible again: those of invocations still running, and those a poller was holding
+     * in its batching window (it releases them itself as it stops). Returns how many messages were released, both kinds.
      */
     public int stop(Duration grace) {
         running = false;
@@ -359,34 +369,36 @@ public final class SqsEventSourcePoller {
         int released = 0;
         for (Batch b : inFlight) {
             b.abandoned = true;
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            b.receiptHandles.values().forEach(h -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                    .id(String.valueOf(entries.size())).receiptHandle(h).visibilityTimeout(0).build()));
-            for (int i = 0; i < entries.size(); i += 10) {
-                List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
-                try {
-                    released += sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queue.url()).entries(chunk)).successful().size();
-                } catch (RuntimeException e) {
-                    console.println("[" + function.def().logicalId() + "] could not release messages: " + e.getMessage());
-                }
-            }
+            List<String> handles = new ArrayList<>(b.receiptHandles.values());
+            b.receiptHandles.clear();   // released once, even if stop() is called again
+            released += changeVisibilityToZero(handles);
         }
         pollers.forEach(Thread::interrupt);
-        return released;
+        // getAndSet: a second stop() does not count them again.
+        return released + releasedByPollers.getAndSet(0);
     }
 
-    private void release(List<Message> messages) {
+    /** Makes the messages visible again; returns how many SQS confirmed. */
+    private int release(List<Message> messages) {
+        return changeVisibilityToZero(messages.stream().map(Message::receiptHandle).toList());
+    }
+
+    private int changeVisibilityToZero(List<String> receiptHandles) {
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-        messages.forEach(m -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                .id(String.valueOf(entries.size())).receiptHandle(m.receiptHandle()).visibilityTimeout(0).build()));
+        receiptHandles.forEach(h -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                .id(String.valueOf(entries.size())).receiptHandle(h).visibilityTimeout(0).build()));
+        int released = 0;
         for (int i = 0; i < entries.size(); i += 10) {
             List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
             try {
-                sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queue.url()).entries(chunk));
+                var r = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.url()).entries(chunk));
+                released += r.successful().size();
+                r.failed().forEach(f -> console.println("[" + function.def().logicalId() + "] could not release a message: " + f.message()));
             } catch (RuntimeException e) {
                 console.println("[" + function.def().logicalId() + "] could not release messages: " + e.getMessage());
             }
         }
+        return released;
     }
 
     private static String abbreviate(String s) {

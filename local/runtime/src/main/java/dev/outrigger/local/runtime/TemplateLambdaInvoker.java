@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,8 +34,8 @@ public final class TemplateLambdaInvoker implements LambdaInvoker, AutoCloseable
     public static final String TIMEOUT_ERROR = "Sandbox.Timedout";
 
     private final LocalTemplate template;
-    private final EnvFiles envFiles;
-    private final Map<String, String> overrides;
+    /** The same environment {@link LocalRuntime} gives a function, with the endpoints of the default local ports. */
+    private final FunctionEnvironment environment;
     private final PrintStream console;
     private final Map<String, LocalFunction> loaded = new ConcurrentHashMap<>();
 
@@ -47,8 +46,8 @@ public final class TemplateLambdaInvoker implements LambdaInvoker, AutoCloseable
      */
     public TemplateLambdaInvoker(LocalTemplate template, EnvFiles envFiles, Map<String, String> overrides, PrintStream console) {
         this.template = template;
-        this.envFiles = envFiles;
-        this.overrides = Map.copyOf(overrides);
+        this.environment = new FunctionEnvironment(template.endpoints().region(), template.endpoints().emulator(),
+                template.endpoints().sqs(), envFiles, overrides);
         this.console = console;
     }
 
@@ -82,7 +81,7 @@ public final class TemplateLambdaInvoker implements LambdaInvoker, AutoCloseable
     public JsonNode invoke(String functionName, JsonNode payload) throws TaskFailure {
         FunctionDef def = resolve(functionName).orElseThrow(() ->
                 new IllegalArgumentException("no function " + functionName + " in " + template.path()));
-        LocalFunction fn = loaded.computeIfAbsent(def.logicalId(), id -> new LocalFunction(def, Env.of(environmentOf(def)), console));
+        LocalFunction fn = loaded.computeIfAbsent(def.logicalId(), id -> new LocalFunction(def, Env.of(environment.of(def)), console));
         InvocationResult r;
         try {
             r = fn.invoke(payload == null ? "null" : payload.toString());
@@ -108,27 +107,6 @@ public final class TemplateLambdaInvoker implements LambdaInvoker, AutoCloseable
         } catch (IOException e) {
             throw new TaskFailure("Lambda.Unknown", "function " + def.logicalId() + " returned invalid JSON: " + e.getMessage());
         }
-    }
-
-    /** The same environment {@link LocalRuntime} gives a function, with the endpoints of the default local ports. */
-    Map<String, String> environmentOf(FunctionDef f) {
-        Map<String, String> env = new TreeMap<>(f.environment());
-        String region = template.endpoints().region();
-        env.put("AWS_REGION", region);
-        env.put("AWS_DEFAULT_REGION", region);
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_ENDPOINT_URL", template.endpoints().emulator().toString());
-        env.put("AWS_ENDPOINT_URL_SQS", template.endpoints().sqs().toString());
-        env.put("AWS_LAMBDA_FUNCTION_NAME", f.name());
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(f.memorySizeMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + f.name());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("OUTRIGGER_LOCAL", "true");
-        env.putAll(envFiles.forFunction(f.logicalId()));
-        env.putAll(overrides);
-        return env;
     }
 
     @Override

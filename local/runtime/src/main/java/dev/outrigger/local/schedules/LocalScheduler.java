@@ -10,6 +10,7 @@ import dev.outrigger.local.runtime.InvocationResult;
 import dev.outrigger.local.runtime.LocalRuntime;
 import dev.outrigger.local.runtime.RuntimeExtension;
 import dev.outrigger.local.template.ScheduleDef;
+import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -32,9 +33,15 @@ import java.util.function.BiFunction;
  * The local EventBridge Scheduler: fires each enabled schedule of the template at its times in its time zone
  * ({@link AwsScheduleEvaluator}, the same rules the converter is proven against), invoking the target function
  * in-process with the schedule's Input, {@code <aws.scheduler.scheduled-time>} and
- * {@code <aws.scheduler.execution-id>} filled in. A failed invocation is retried (up to {@link #MAX_RETRIES}, like
- * the template's RetryPolicy), then sent to the SchedulerDLQ queue if the template has one, with the error as
- * message attributes as Scheduler does. Rates count from when the runtime started.
+ * {@code <aws.scheduler.execution-id>} filled in. A failed invocation is retried per the schedule's own
+ * Target.RetryPolicy: at most MaximumRetryAttempts retries, and none that would start once the event is
+ * MaximumEventAgeInSeconds old (counted from the scheduled time); without a RetryPolicy Scheduler's defaults apply
+ * (185, 86400 s). Retries back off exponentially from {@code retryDelay} (capped at {@link #MAX_RETRY_DELAY}). When
+ * retries end, the input goes to the queue the schedule's DeadLetterConfig.Arn names, with the error as message
+ * attributes as Scheduler does; a schedule without a DeadLetterConfig has its event logged and dropped, as Scheduler
+ * drops it (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html). Rates count from
+ * when the runtime started. A fire (with its retries) runs on the one scheduler thread, so a long retry sequence
+ * delays the other schedules' fires.
  *
  * <p>Also serves the Scheduler API subset the CLI and the toggle function use on the emulator endpoint
  * (REST-JSON, signing name "scheduler"): ListSchedules {@code GET /schedules}, GetSchedule
@@ -42,8 +49,8 @@ import java.util.function.BiFunction;
  * plus a local-only {@code POST /schedules/{name}/fire} used by {@code outrigger schedules fire}.
  */
 public final class LocalScheduler implements RuntimeExtension {
-    static final int MAX_RETRIES = 3;
-    static final String DLQ_LOGICAL_ID = "SchedulerDLQ";
+    /** Locally no retry waits longer than this (Scheduler's own backoff is not documented beyond "exponential"). */
+    static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(1);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One fire: what was sent, how many attempts, and whether it ended in the DLQ. */
@@ -74,12 +81,14 @@ public final class LocalScheduler implements RuntimeExtension {
     private ScheduledExecutorService timer;
     private BiFunction<String, String, InvocationResult> invoker;
     private DeadLetter deadLetter;
+    private PrintStream console = System.err;
     private Instant startedAt;
 
-    /** Sends a failed invocation's input to the DLQ. */
+    /** Sends a failed invocation's input to a DLQ. */
     @FunctionalInterface
     interface DeadLetter {
-        void send(String body, Map<String, String> attributes);
+        /** @param queue logical id of the template queue the schedule's DeadLetterConfig names */
+        void send(String queue, String body, Map<String, String> attributes);
     }
 
     public LocalScheduler() {
@@ -98,19 +107,24 @@ public final class LocalScheduler implements RuntimeExtension {
 
     @Override
     public void start(LocalRuntime runtime) {
-        String dlqUrl = runtime.template().queues().containsKey(DLQ_LOGICAL_ID) ? runtime.queueUrl(DLQ_LOGICAL_ID) : null;
-        start(runtime.template().schedules(), (fn, event) -> runtime.invoke(fn, event), dlqUrl == null ? null
-                : (body, attrs) -> runtime.sqs().sendMessage(b -> b.queueUrl(dlqUrl).messageBody(body).messageAttributes(
+        start(runtime.template().schedules(), (fn, event) -> runtime.invoke(fn, event),
+                (queue, body, attrs) -> runtime.sqs().sendMessage(b -> b.queueUrl(runtime.queueUrl(queue)).messageBody(body).messageAttributes(
                         attrs.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
                                 e -> software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
-                                        .dataType("String").stringValue(e.getValue()).build())))));
+                                        .dataType("String").stringValue(e.getValue()).build())))),
+                runtime.console());
         runtime.emulator().register("scheduler", this::handle);
     }
 
     /** Starts firing (tests call this directly with their own invoker and DLQ). */
     void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, DeadLetter deadLetter) {
+        start(defs, invoker, deadLetter, System.err);
+    }
+
+    void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, DeadLetter deadLetter, PrintStream console) {
         this.invoker = invoker;
         this.deadLetter = deadLetter;
+        this.console = console;
         this.startedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "outrigger-local-scheduler");
@@ -169,9 +183,11 @@ public final class LocalScheduler implements RuntimeExtension {
                 .replace("<aws.scheduler.schedule-arn>", "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name())
                 .replace("<aws.scheduler.attempt-number>", "1");
         String target = e.def.targetFunction() != null ? e.def.targetFunction() : e.def.targetArn();
+        ScheduleDef.RetryPolicy policy = e.def.retryPolicy();
+        Instant tooOld = scheduledTime.plusSeconds(policy.maximumEventAgeSeconds());
         String error = null;
         int attempt = 0;
-        while (attempt <= MAX_RETRIES) {
+        while (true) {
             attempt++;
             InvocationResult r;
             try {
@@ -186,19 +202,39 @@ public final class LocalScheduler implements RuntimeExtension {
             }
             error = r.error() != null ? r.error().getClass().getSimpleName() + ": " + r.error().getMessage()
                     : r.timedOut() ? "timed out" : String.valueOf(r.errorJson());
-            if (attempt <= MAX_RETRIES) {
-                sleep(retryDelay.multipliedBy(1L << (attempt - 1)));
+            int retriesDone = attempt - 1;
+            if (retriesDone >= policy.maximumRetryAttempts()) {
+                break;
             }
+            Duration delay = retryDelay(attempt);
+            // No retry that would start once the event is MaximumEventAgeInSeconds old.
+            if (clock.instant().plus(delay).isAfter(tooOld)) {
+                break;
+            }
+            sleep(delay);
         }
-        if (deadLetter != null) {
+        String scheduleArn = "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name();
+        if (e.def.deadLetterQueue() != null && deadLetter != null) {
             // The attributes Scheduler puts on a DLQ message (configuring-schedule-dlq.html).
-            deadLetter.send(input, Map.of("ERROR_CODE", "TargetError", "ERROR_MESSAGE", error.length() > 250 ? error.substring(0, 250) : error,
+            deadLetter.send(e.def.deadLetterQueue(), input, Map.of("ERROR_CODE", "TargetError",
+                    "ERROR_MESSAGE", error.length() > 250 ? error.substring(0, 250) : error,
                     "EXECUTION_ID", executionId, "RETRY_ATTEMPTS", Integer.toString(attempt - 1),
-                    "TARGET_ARN", e.def.targetArn(), "SCHEDULE_ARN", "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name()));
+                    "TARGET_ARN", e.def.targetArn(), "SCHEDULE_ARN", scheduleArn));
+            console.println("[schedules] " + e.def.name() + " failed after " + attempt + " attempt(s) (" + error + "): sent to "
+                    + e.def.deadLetterQueue());
+        } else {
+            console.println("[schedules] " + e.def.name() + " failed after " + attempt + " attempt(s) (" + error
+                    + "): the schedule has no DeadLetterConfig, the event is dropped");
         }
         Firing f = new Firing(e.def.name(), scheduledTime, executionId, input, attempt, false, error);
         firings.add(f);
         return f;
+    }
+
+    /** retryDelay, doubled per attempt, at most MAX_RETRY_DELAY. */
+    private Duration retryDelay(int attempt) {
+        Duration d = retryDelay.multipliedBy(1L << Math.min(attempt - 1, 30));
+        return d.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : d;
     }
 
     private static void sleep(Duration d) {

@@ -740,7 +740,10 @@ public final class LocalTemplate {
                                 str(ep.get("ScheduleExpression") != null ? ep.get("ScheduleExpression") : ep.get("Schedule")),
                                 ep.containsKey("ScheduleExpressionTimezone") ? str(ep.get("ScheduleExpressionTimezone")) : "UTC",
                                 id, arn(id), ep.get("Input") == null ? null : inputString(ep.get("Input")),
-                                !"DISABLED".equalsIgnoreCase(state), propLine(id, "Events", evName)));
+                                !"DISABLED".equalsIgnoreCase(state),
+                                retryPolicy(id, ep, "Events." + evName, "Events", evName, "Properties"),
+                                scheduleDeadLetterQueue(id, ep, "Events." + evName, "Events", evName, "Properties"),
+                                propLine(id, "Events", evName)));
                     }
                 }
             }
@@ -811,7 +814,62 @@ public final class LocalTemplate {
             scheduleDefs.add(new ScheduleDef(id, physicalName(id), p.containsKey("GroupName") ? str(p.get("GroupName")) : "default",
                     str(p.get("ScheduleExpression")), p.containsKey("ScheduleExpressionTimezone") ? str(p.get("ScheduleExpressionTimezone")) : "UTC",
                     functionByArnOrName(targetArn), targetArn, target.get("Input") == null ? null : inputString(target.get("Input")),
-                    !"DISABLED".equalsIgnoreCase(String.valueOf(p.getOrDefault("State", "ENABLED"))), resourceNodes.get(id).line()));
+                    !"DISABLED".equalsIgnoreCase(String.valueOf(p.getOrDefault("State", "ENABLED"))),
+                    retryPolicy(id, target, "Target", "Target"), scheduleDeadLetterQueue(id, target, "Target", "Target"),
+                    resourceNodes.get(id).line()));
+        }
+
+        /**
+         * RetryPolicy of a schedule target ({@code holder} is the map that has it: Target, or a ScheduleV2 event's
+         * Properties), with Scheduler's defaults and ranges
+         * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html).
+         */
+        private ScheduleDef.RetryPolicy retryPolicy(String id, Map<String, Object> holder, String name, String... at) {
+            if (holder.get("RetryPolicy") == null) {
+                return ScheduleDef.RetryPolicy.DEFAULT;
+            }
+            Map<String, Object> rp = asMap(holder.get("RetryPolicy"));
+            int retries = integer(rp.get("MaximumRetryAttempts"), id, name + ".RetryPolicy.MaximumRetryAttempts",
+                    ScheduleDef.RetryPolicy.MAX_RETRY_ATTEMPTS);
+            if (retries < 0 || retries > ScheduleDef.RetryPolicy.MAX_RETRY_ATTEMPTS) {
+                throw new TemplateException(file, propLine(id, path(at, "RetryPolicy", "MaximumRetryAttempts")), "resource " + id,
+                        name + ".RetryPolicy.MaximumRetryAttempts must be 0.." + ScheduleDef.RetryPolicy.MAX_RETRY_ATTEMPTS + ", got " + retries);
+            }
+            int age = integer(rp.get("MaximumEventAgeInSeconds"), id, name + ".RetryPolicy.MaximumEventAgeInSeconds",
+                    ScheduleDef.RetryPolicy.MAX_EVENT_AGE_SECONDS);
+            if (age < ScheduleDef.RetryPolicy.MIN_EVENT_AGE_SECONDS || age > ScheduleDef.RetryPolicy.MAX_EVENT_AGE_SECONDS) {
+                throw new TemplateException(file, propLine(id, path(at, "RetryPolicy", "MaximumEventAgeInSeconds")), "resource " + id,
+                        name + ".RetryPolicy.MaximumEventAgeInSeconds must be " + ScheduleDef.RetryPolicy.MIN_EVENT_AGE_SECONDS + ".."
+                                + ScheduleDef.RetryPolicy.MAX_EVENT_AGE_SECONDS + ", got " + age);
+            }
+            return new ScheduleDef.RetryPolicy(retries, age);
+        }
+
+        /**
+         * The template queue a schedule target's DeadLetterConfig.Arn names, or null without one. SAM's ScheduleV2
+         * {@code DeadLetterConfig: {Type: SQS}} (a queue SAM generates) has no Arn and is not a queue of this template:
+         * null too, so failures are logged and dropped locally.
+         */
+        private String scheduleDeadLetterQueue(String id, Map<String, Object> holder, String name, String... at) {
+            if (holder.get("DeadLetterConfig") == null) {
+                return null;
+            }
+            Object arn = asMap(holder.get("DeadLetterConfig")).get("Arn");
+            if (arn == null) {
+                return null;
+            }
+            String queue = queueByArn(str(arn));
+            if (queue == null) {
+                throw new TemplateException(file, propLine(id, path(at, "DeadLetterConfig", "Arn")), "resource " + id,
+                        name + ".DeadLetterConfig.Arn " + arn + " is not a queue of this template (use !GetAtt Queue.Arn)");
+            }
+            return queue;
+        }
+
+        private static String[] path(String[] at, String... more) {
+            String[] all = java.util.Arrays.copyOf(at, at.length + more.length);
+            System.arraycopy(more, 0, all, at.length, more.length);
+            return all;
         }
 
         private void buildStateMachine(String id) {

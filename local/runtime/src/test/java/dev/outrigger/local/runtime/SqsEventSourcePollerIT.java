@@ -165,15 +165,52 @@ class SqsEventSourcePollerIT {
         sendBatch("BlockQueue", bodies);
         await("all 6 in flight", Duration.ofSeconds(10), () -> TestHandlers.seen("BlockFunction").size() == 6);
         assertThat(attributes("BlockQueue").get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo("6");
-        SqsEventSourcePoller poller = runtime.pollers().stream()
-                .filter(p -> p.toString() != null && TestHandlers.seen("BlockFunction").size() > 0)
-                .filter(p -> p.concurrency() == 2).findFirst().orElseThrow();
-        int released = poller.stop(Duration.ofMillis(500));
+        int released = poller("BlockFunction").stop(Duration.ofMillis(500));
         assertThat(released).isEqualTo(6);
         // Visible again immediately, not after the queue's 60 s visibility timeout.
         Map<QueueAttributeName, String> a = attributes("BlockQueue");
         assertThat(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).isEqualTo("6");
         assertThat(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo("0");
+    }
+
+    private static SqsEventSourcePoller poller(String function) {
+        return runtime.pollers().stream().filter(p -> p.functionLogicalId().equals(function)).findFirst().orElseThrow();
+    }
+
+    private static String notVisible(String queue) {
+        return attributes(queue).get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    }
+
+    @Test
+    void stoppingWithMessagesInTheBatchingWindow_releasesAndCountsThemAll() {
+        sendBatch("HeldQueue", List.of("held-0", "held-1", "held-2"));
+        await("all 3 received and held", Duration.ofSeconds(10), () -> notVisible("HeldQueue").equals("3"));
+        assertThat(TestHandlers.seen("HeldFunction")).isEmpty();   // nothing invoked: the window (60 s) is still open
+
+        int released = poller("HeldFunction").stop(Duration.ofMillis(500));
+
+        assertThat(released).isEqualTo(3);
+        Map<QueueAttributeName, String> a = attributes("HeldQueue");
+        assertThat(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).isEqualTo("3");
+        assertThat(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo("0");
+    }
+
+    @Test
+    void stoppingWithMessagesInFlightAndInTheBatchingWindow_countsBoth() {
+        sendBatch("WindowQueue", List.of("w-0", "w-1", "w-2"));
+        // BatchSize 2, two pollers: whichever way the receives split, one full batch of 2 is invoked and blocks,
+        // and the other poller holds the 3rd message in its 60 s window.
+        await("a batch of 2 in flight", Duration.ofSeconds(10), () -> TestHandlers.seen("WindowFunction").size() == 2);
+        await("the 3rd held in the window", Duration.ofSeconds(10), () -> notVisible("WindowQueue").equals("3"));
+        assertThat(TestHandlers.seen("WindowFunction")).hasSize(2);
+
+        int released = poller("WindowFunction").stop(Duration.ofMillis(500));
+
+        assertThat(released).isEqualTo(3);
+        Map<QueueAttributeName, String> a = attributes("WindowQueue");
+        assertThat(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).isEqualTo("3");
+        assertThat(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo("0");
+        assertThat(poller("WindowFunction").stop(Duration.ZERO)).as("a second stop releases nothing more").isZero();
     }
 
     @Test

@@ -3,13 +3,19 @@ package dev.outrigger.local.schedules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.outrigger.local.runtime.LocalRuntime;
 import dev.outrigger.local.runtime.RuntimeOptions;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -19,6 +25,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.scheduler.model.ScheduleState;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** The real SchedulerClient against the runtime's emulator: the REST-JSON shapes the toggle function and CLI use. */
 class LocalSchedulerIT {
@@ -59,6 +67,79 @@ class LocalSchedulerIT {
             assertThat(c.getSchedule(b -> b.groupName("outrigger-dev").name("nightly")).state()).isEqualTo(ScheduleState.DISABLED);
             assertThatThrownBy(() -> c.getSchedule(b -> b.groupName("outrigger-dev").name("gone")))
                     .isInstanceOf(ResourceNotFoundException.class);
+        }
+    }
+
+    /** Always fails, as a hook whose Django endpoint answers 500 would. */
+    public static final class FailingHook implements RequestHandler<Map<String, Object>, String> {
+        @Override
+        public String handleRequest(Map<String, Object> input, Context context) {
+            throw new IllegalStateException("Django answered 500 for " + input.get("hook"));
+        }
+    }
+
+    @Test
+    void failingSchedule_isRetriedPerItsRetryPolicy_thenGoesToItsOwnDlq_orIsDroppedWithoutOne() throws Exception {
+        Path template = dir.resolve("template.yaml");
+        Files.writeString(template, """
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  HookDLQ:
+                    Type: AWS::SQS::Queue
+                  SchedulerDLQ:
+                    Type: AWS::SQS::Queue
+                  HookFunction:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: dev.outrigger.local.schedules.LocalSchedulerIT$FailingHook
+                  WithDlq:
+                    Type: AWS::Scheduler::Schedule
+                    Properties:
+                      Name: with-dlq
+                      ScheduleExpression: cron(0 3 * * ? *)
+                      FlexibleTimeWindow: {Mode: "OFF"}
+                      Target:
+                        Arn: !GetAtt HookFunction.Arn
+                        RoleArn: arn:aws:iam::000000000000:role/r
+                        Input: '{"hook":"clearsessions"}'
+                        RetryPolicy: {MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 60}
+                        DeadLetterConfig: {Arn: !GetAtt HookDLQ.Arn}
+                  WithoutDlq:
+                    Type: AWS::Scheduler::Schedule
+                    Properties:
+                      Name: without-dlq
+                      ScheduleExpression: cron(0 3 * * ? *)
+                      FlexibleTimeWindow: {Mode: "OFF"}
+                      Target:
+                        Arn: !GetAtt HookFunction.Arn
+                        RoleArn: arn:aws:iam::000000000000:role/r
+                        Input: '{"hook":"health_ping"}'
+                        RetryPolicy: {MaximumRetryAttempts: 0}
+                """);
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        LocalScheduler scheduler = new LocalScheduler(Clock.systemUTC(), Duration.ofMillis(10));
+        try (LocalRuntime rt = LocalRuntime.start(RuntimeOptions.builder(template).port(0).serviceLoaderExtensions(false)
+                .extension(scheduler).stopGrace(Duration.ofSeconds(2)).console(new PrintStream(console, true, StandardCharsets.UTF_8)).build())) {
+            LocalScheduler.Firing withDlq = scheduler.fireNow("with-dlq");
+            LocalScheduler.Firing withoutDlq = scheduler.fireNow("without-dlq");
+
+            assertThat(withDlq.succeeded()).isFalse();
+            assertThat(withDlq.attempts()).isEqualTo(2);
+            assertThat(withoutDlq.attempts()).isEqualTo(1);
+            List<Message> dead = rt.sqs().receiveMessage(b -> b.queueUrl(rt.queueUrl("HookDLQ")).maxNumberOfMessages(10)
+                    .waitTimeSeconds(1).messageAttributeNames("All")).messages();
+            assertThat(dead).singleElement().satisfies(m -> {
+                assertThat(m.body()).isEqualTo("{\"hook\":\"clearsessions\"}");
+                assertThat(m.messageAttributes().get("RETRY_ATTEMPTS").stringValue()).isEqualTo("1");
+                assertThat(m.messageAttributes().get("ERROR_MESSAGE").stringValue()).contains("Django answered 500 for clearsessions");
+            });
+            // The template's SchedulerDLQ is not used by a schedule that does not name it.
+            assertThat(rt.sqs().getQueueAttributes(b -> b.queueUrl(rt.queueUrl("SchedulerDLQ"))
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes())
+                    .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0");
+            assertThat(console.toString(StandardCharsets.UTF_8))
+                    .contains("without-dlq failed after 1 attempt(s)")
+                    .contains("the schedule has no DeadLetterConfig, the event is dropped");
         }
     }
 }

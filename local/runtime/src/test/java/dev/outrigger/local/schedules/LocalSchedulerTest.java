@@ -7,15 +7,20 @@ import dev.outrigger.local.runtime.EmulatorRequest;
 import dev.outrigger.local.runtime.EmulatorResponse;
 import dev.outrigger.local.runtime.InvocationResult;
 import dev.outrigger.local.template.ScheduleDef;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,9 +37,45 @@ class LocalSchedulerTest {
         scheduler.close();
     }
 
+    final List<String> deadQueues = new ArrayList<>();
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
     static ScheduleDef def(String name, String expr, boolean enabled) {
+        return def(name, expr, enabled, new ScheduleDef.RetryPolicy(3, 3600), "HookDLQ");
+    }
+
+    static ScheduleDef def(String name, String expr, boolean enabled, ScheduleDef.RetryPolicy policy, String dlq) {
         return new ScheduleDef("Schedule" + name, name, "outrigger-dev", expr, "Europe/Berlin", "ScheduleHookFunction",
-                "arn:aws:lambda:us-east-1:000000000000:function:hook:live", INPUT, enabled, 1);
+                "arn:aws:lambda:us-east-1:000000000000:function:hook:live", INPUT, enabled, policy, dlq, 1);
+    }
+
+    void deadLetter(String queue, String body, Map<String, String> attributes) {
+        deadQueues.add(queue);
+        dead.add(attributes);
+    }
+
+    void startWith(ScheduleDef d) {
+        scheduler.start(List.of(d), this::invoke, this::deadLetter, new PrintStream(console, true, StandardCharsets.UTF_8));
+    }
+
+    /** A clock the test moves: each invocation "takes" {@code step}. */
+    static final class SteppingClock extends Clock {
+        volatile Instant now = Instant.parse("2026-03-02T03:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     InvocationResult invoke(String fn, String event) {
@@ -47,7 +88,7 @@ class LocalSchedulerTest {
 
     @Test
     void enabledRateSchedule_firesThroughTheHandler_withPlaceholdersFilled() throws Exception {
-        scheduler.start(List.of(def("ping", "rate(1 minute)", true), def("off", "rate(1 minute)", false)), this::invoke, (b, a) -> dead.add(a));
+        scheduler.start(List.of(def("ping", "rate(1 minute)", true), def("off", "rate(1 minute)", false)), this::invoke, this::deadLetter);
         // A rate fires at its start, as EventBridge does without StartDate.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (events.isEmpty() && System.nanoTime() < deadline) {
@@ -71,14 +112,15 @@ class LocalSchedulerTest {
 
     @Test
     void failingFire_isRetriedPerPolicy_thenSentToDlqWithReason() {
-        scheduler.start(List.of(def("clearsessions", "cron(0 3 * * ? *)", true)), this::invoke, (b, a) -> dead.add(a));
+        startWith(def("clearsessions", "cron(0 3 * * ? *)", true, new ScheduleDef.RetryPolicy(3, 3600), "HookDLQ"));
         failuresLeft.set(100);
 
         LocalScheduler.Firing f = scheduler.fireNow("clearsessions");
 
         assertThat(f.succeeded()).isFalse();
-        assertThat(f.attempts()).isEqualTo(LocalScheduler.MAX_RETRIES + 1);
-        assertThat(events).hasSize(LocalScheduler.MAX_RETRIES + 1).allSatisfy(ev -> assertThat(ev).isEqualTo(events.getFirst()));
+        assertThat(f.attempts()).isEqualTo(4);
+        assertThat(events).hasSize(4).allSatisfy(ev -> assertThat(ev).isEqualTo(events.getFirst()));
+        assertThat(deadQueues).containsExactly("HookDLQ");
         assertThat(dead).singleElement().satisfies(a -> {
             assertThat(a.get("ERROR_MESSAGE")).contains("Django answered 500");
             assertThat(a.get("RETRY_ATTEMPTS")).isEqualTo("3");
@@ -86,8 +128,65 @@ class LocalSchedulerTest {
     }
 
     @Test
+    void failingFire_withMaximumRetryAttempts1_triesTwiceThenDeadLetters() {
+        startWith(def("ping", "rate(5 minutes)", false, new ScheduleDef.RetryPolicy(1, 240), "PingDLQ"));
+        failuresLeft.set(100);
+
+        LocalScheduler.Firing f = scheduler.fireNow("ping");
+
+        assertThat(f.attempts()).isEqualTo(2);
+        assertThat(events).hasSize(2);
+        assertThat(deadQueues).containsExactly("PingDLQ");
+        assertThat(dead.getFirst().get("RETRY_ATTEMPTS")).isEqualTo("1");
+    }
+
+    @Test
+    void failingFire_withMaximumRetryAttempts0_isNotRetried() {
+        startWith(def("once", "cron(0 3 * * ? *)", true, new ScheduleDef.RetryPolicy(0, 3600), "HookDLQ"));
+        failuresLeft.set(100);
+
+        assertThat(scheduler.fireNow("once").attempts()).isEqualTo(1);
+        assertThat(events).hasSize(1);
+        assertThat(dead.getFirst().get("RETRY_ATTEMPTS")).isEqualTo("0");
+    }
+
+    @Test
+    void failingFire_stopsRetryingOnceTheEventIsMaximumEventAgeOld() {
+        SteppingClock clock = new SteppingClock();
+        scheduler = new LocalScheduler(clock, Duration.ofMillis(1));
+        // Each attempt takes 25 s: attempts start at 0, 25, 50 s; a 4th would start at 75 s, past the 60 s age.
+        BiFunction<String, String, InvocationResult> slowFailure = (fn, event) -> {
+            events.add(event);
+            clock.now = clock.now.plusSeconds(25);
+            return new InvocationResult("r", null, new IllegalStateException("Django answered 503"), false, Duration.ZERO);
+        };
+        scheduler.start(List.of(def("aged", "cron(0 3 * * ? *)", true, new ScheduleDef.RetryPolicy(100, 60), "HookDLQ")),
+                slowFailure, this::deadLetter, new PrintStream(console, true, StandardCharsets.UTF_8));
+
+        LocalScheduler.Firing f = scheduler.fireNow("aged");
+
+        assertThat(f.succeeded()).isFalse();
+        assertThat(f.attempts()).isEqualTo(3);
+        assertThat(dead).singleElement().satisfies(a -> assertThat(a.get("RETRY_ATTEMPTS")).isEqualTo("2"));
+    }
+
+    @Test
+    void failingFire_withoutDeadLetterConfig_isLoggedAndDropped() {
+        startWith(def("nodlq", "cron(0 3 * * ? *)", true, new ScheduleDef.RetryPolicy(2, 3600), null));
+        failuresLeft.set(100);
+
+        LocalScheduler.Firing f = scheduler.fireNow("nodlq");
+
+        assertThat(f.succeeded()).isFalse();
+        assertThat(f.attempts()).isEqualTo(3);
+        assertThat(dead).isEmpty();
+        assertThat(console.toString(StandardCharsets.UTF_8))
+                .contains("nodlq failed after 3 attempt(s) (IllegalStateException: Django answered 500): the schedule has no DeadLetterConfig, the event is dropped");
+    }
+
+    @Test
     void failThenSucceed_retryUsesSameScheduledTime_noDlq() {
-        scheduler.start(List.of(def("clearsessions", "cron(0 3 * * ? *)", true)), this::invoke, (b, a) -> dead.add(a));
+        scheduler.start(List.of(def("clearsessions", "cron(0 3 * * ? *)", true)), this::invoke, this::deadLetter);
         failuresLeft.set(1);
         LocalScheduler.Firing f = scheduler.fireNow("clearsessions");
         assertThat(f.succeeded()).isTrue();

@@ -180,6 +180,31 @@ class LocalTemplateTest {
         assertThat(hourly.groupName()).isEqualTo("outrigger");
         assertThat(hourly.targetFunction()).isEqualTo("WorkerFunction");
         assertThat(hourly.enabled()).isFalse();
+        assertThat(hourly.retryPolicy()).isEqualTo(new ScheduleDef.RetryPolicy(2, 600));
+        assertThat(hourly.deadLetterQueue()).isEqualTo("JobsDlq");
+        // Neither set: Scheduler's defaults, and no DLQ (a failed event is dropped).
+        assertThat(nightly.retryPolicy()).isEqualTo(ScheduleDef.RetryPolicy.DEFAULT);
+        assertThat(nightly.retryPolicy().maximumRetryAttempts()).isEqualTo(185);
+        assertThat(nightly.retryPolicy().maximumEventAgeSeconds()).isEqualTo(86_400);
+        assertThat(nightly.deadLetterQueue()).isNull();
+    }
+
+    private static final String SCHEDULE = "Resources:\n  S:\n    Type: AWS::Scheduler::Schedule\n    Properties:\n"
+            + "      ScheduleExpression: rate(1 hour)\n      Target:\n        Arn: arn:aws:lambda:us-east-1:000000000000:function:f\n";
+
+    @Test
+    void scheduleDeadLetterConfig_namingAQueueNotInTheTemplate_isAnErrorWithLine() {
+        String yaml = SCHEDULE + "        DeadLetterConfig:\n          Arn: arn:aws:sqs:us-east-1:000000000000:elsewhere\n";
+        assertThatThrownBy(() -> inline(yaml, Map.of())).hasMessage("template.yaml:9: resource S: Target.DeadLetterConfig.Arn "
+                + "arn:aws:sqs:us-east-1:000000000000:elsewhere is not a queue of this template (use !GetAtt Queue.Arn)");
+    }
+
+    @Test
+    void scheduleRetryPolicy_outOfSchedulerRanges_isAnErrorWithLine() {
+        assertThatThrownBy(() -> inline(SCHEDULE + "        RetryPolicy:\n          MaximumRetryAttempts: 186\n", Map.of()))
+                .hasMessage("template.yaml:9: resource S: Target.RetryPolicy.MaximumRetryAttempts must be 0..185, got 186");
+        assertThatThrownBy(() -> inline(SCHEDULE + "        RetryPolicy:\n          MaximumEventAgeInSeconds: 59\n", Map.of()))
+                .hasMessage("template.yaml:9: resource S: Target.RetryPolicy.MaximumEventAgeInSeconds must be 60..86400, got 59");
     }
 
     @Test
