@@ -16,6 +16,9 @@ import java.util.Map;
  * to the hello-world floor of the same run.
  */
 final class ColdStartBench {
+    static final String HOOK_EVENT = "{\"hook\":\"clearsessions\",\"mode\":\"call\",\"scheduled_time\":\"2026-11-21T03:00:00Z\","
+            + "\"execution_id\":\"x\",\"args\":{}}";
+
     private final BenchMain bench;
     private final BenchMain.Context ctx;
 
@@ -40,11 +43,17 @@ final class ColdStartBench {
         subjects.add(new Subject("job-worker", bench.workerClasspath(), BenchMain.WORKER, tenJobs, env, List.of(bench.workerJar)));
         subjects.add(new Subject("job-worker, 1 of 10 retried", bench.workerClasspath(), BenchMain.WORKER, tenJobsOneRetry, env,
                 List.of(bench.workerJar)));
-        if (!bench.hookJar.isEmpty() && Files.exists(Path.of(bench.hookJar)) && !bench.hookEvent.isEmpty()) {
+        if (!bench.hookJar.isEmpty() && Files.exists(Path.of(bench.hookJar))) {
+            // The Input an EventBridge schedule gives the hook (template.yaml), "call" mode: one signed POST to the
+            // stand-in Django's hooks/clearsessions, which answers 200. events/ has no schedule-hook sample yet.
+            Path hookEvent = bench.hookEvent.isEmpty() ? bench.write("schedule-hook.json", HOOK_EVENT) : Path.of(bench.hookEvent);
+            Map<String, String> hookEnv = new LinkedHashMap<>(env);
+            hookEnv.put("AWS_LAMBDA_FUNCTION_NAME", "outrigger-bench-schedule-hook");
+            hookEnv.put("POWERTOOLS_SERVICE_NAME", "schedule-hook");
             subjects.add(new Subject("schedule-hook", bench.classpath(bench.hookJar, bench.launcherJar, serialization), bench.hookHandler,
-                    Path.of(bench.hookEvent), env, List.of(bench.hookJar)));
+                    hookEvent, hookEnv, List.of(bench.hookJar)));
         } else {
-            BenchMain.progress("schedule-hook: no jar/event yet (bench.hookJar=" + bench.hookJar + "), skipped");
+            BenchMain.progress("schedule-hook: no jar yet (bench.hookJar=" + bench.hookJar + "), skipped");
         }
 
         List<String> flags = ChildJvm.lambdaFlags(BenchMain.MEMORY_MB);

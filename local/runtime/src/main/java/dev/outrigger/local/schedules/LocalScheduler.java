@@ -177,11 +177,7 @@ public final class LocalScheduler implements RuntimeExtension {
 
     Firing fire(Entry e, Instant scheduledTime) {
         String executionId = UUID.randomUUID().toString();
-        String input = (e.def.input() == null ? "{}" : e.def.input())
-                .replace("<aws.scheduler.scheduled-time>", scheduledTime.toString())
-                .replace("<aws.scheduler.execution-id>", executionId)
-                .replace("<aws.scheduler.schedule-arn>", "arn:aws:scheduler:local:000000000000:schedule/" + e.def.groupName() + "/" + e.def.name())
-                .replace("<aws.scheduler.attempt-number>", "1");
+        String input = SchedulerContext.fill(e.def.input(), scheduledTime, executionId, arn(e), 1);
         String target = e.def.targetFunction() != null ? e.def.targetFunction() : e.def.targetArn();
         ScheduleDef.RetryPolicy policy = e.def.retryPolicy();
         Instant tooOld = scheduledTime.plusSeconds(policy.maximumEventAgeSeconds());

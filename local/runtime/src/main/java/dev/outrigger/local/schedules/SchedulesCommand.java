@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 import software.amazon.awssdk.services.scheduler.model.ScheduleSummary;
 
@@ -171,7 +174,10 @@ public final class SchedulesCommand implements Runnable {
     }
 
     @Command(name = "fire", mixinStandardHelpOptions = true,
-            description = "Fires one schedule now on the local runtime (its Input, scheduled time = now), with its retries and DLQ.")
+            description = {"Fires one schedule now (its Input, scheduled time = now).",
+                    "Local runtime: with its retries and DLQ. --aws: GetSchedule, then Lambda Invoke (RequestResponse) of its",
+                    "target function with the context attributes filled in; prints the function's response (stdout) or",
+                    "its error (stderr, exit 1). A target that is not a Lambda function is refused (exit 2)."})
     static final class Fire implements Callable<Integer> {
         @CommandLine.Mixin
         Target target;
@@ -179,11 +185,21 @@ public final class SchedulesCommand implements Runnable {
         String name;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+        private final AwsClients clients;
+
+        Fire() {
+            this(AwsClients.DEFAULT);
+        }
+
+        /** Tests hand in clients pointed at a stand-in of the Scheduler and Lambda APIs. */
+        Fire(AwsClients clients) {
+            this.clients = clients;
+        }
 
         @Override
         public Integer call() throws IOException, InterruptedException {
             if (target.aws) {
-                throw new IllegalArgumentException("fire works on the local runtime only; in AWS, invoke the hook function with the schedule's Input");
+                return fireInAws();
             }
             // A local-only route on the emulator; the Authorization scope names the service so it routes to Scheduler.
             HttpRequest req = HttpRequest.newBuilder(target.endpoint().resolve("/schedules/" + name + "/fire"))
@@ -193,6 +209,70 @@ public final class SchedulesCommand implements Runnable {
             spec.commandLine().getOut().println(r.body());
             return r.statusCode() == 200 && r.body().contains("\"succeeded\":true") ? 0 : 1;
         }
+
+        private int fireInAws() {
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            AwsScheduleFire.Outcome o;
+            try (SchedulerClient c = clients.scheduler(target)) {
+                o = new AwsScheduleFire(c, clients::lambda).fire(target.group, name);
+            }
+            int code = switch (o) {
+                case AwsScheduleFire.Invoked i -> {
+                    err.println("fired " + name + ": invoked " + i.functionArn()
+                            + (i.executedVersion() != null ? " (version " + i.executedVersion() + ")" : "")
+                            + " scheduled_time=" + i.scheduledTime() + " execution_id=" + i.executionId());
+                    err.println("input: " + i.input());
+                    out.println(i.payload());
+                    yield 0;
+                }
+                case AwsScheduleFire.FunctionFailed f -> {
+                    err.println("fired " + name + ": " + f.functionArn() + " failed with a function error (" + f.functionError()
+                            + ") scheduled_time=" + f.scheduledTime() + " execution_id=" + f.executionId());
+                    err.println("input: " + f.input());
+                    err.println("error: " + f.payload());
+                    yield 1;
+                }
+                case AwsScheduleFire.ScheduleNotFound n -> {
+                    err.println("no schedule '" + n.name() + "' in group '" + n.group() + "' (Scheduler: " + n.message()
+                            + "); see `outrigger schedules list --aws --group " + n.group() + "`");
+                    yield 1;
+                }
+                case AwsScheduleFire.TargetRefused t -> {
+                    err.println("refused: schedule '" + t.name() + "' targets " + t.targetArn() + ", which is not a Lambda"
+                            + " function; fire --aws invokes Lambda function targets only, nothing was sent");
+                    yield 2;
+                }
+            };
+            out.flush(); // main() exits right after
+            err.flush();
+            return code;
+        }
+    }
+
+    /** The AWS clients `fire --aws` uses. */
+    interface AwsClients {
+        SchedulerClient scheduler(Target target);
+
+        /** A Lambda client for the function's region (the ARN's, not the profile's). */
+        LambdaClient lambda(String region);
+
+        AwsClients DEFAULT = new AwsClients() {
+            @Override
+            public SchedulerClient scheduler(Target target) {
+                return target.client();
+            }
+
+            @Override
+            public LambdaClient lambda(String region) {
+                return LambdaClient.builder().region(Region.of(region))
+                        // A RequestResponse invoke waits for the function, which may run up to 15 minutes.
+                        .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(16)).build())
+                        // No SDK retry: a retried Invoke would run the hook again; the operator decides instead.
+                        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                        .build();
+            }
+        };
     }
 
     static software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest update(
