@@ -175,9 +175,10 @@ public final class SchedulesCommand implements Runnable {
 
     @Command(name = "fire", mixinStandardHelpOptions = true,
             description = {"Fires one schedule now (its Input, scheduled time = now).",
-                    "Local runtime: with its retries and DLQ. --aws: GetSchedule, then Lambda Invoke (RequestResponse) of its",
-                    "target function with the context attributes filled in; prints the function's response (stdout) or",
-                    "its error (stderr, exit 1). A target that is not a Lambda function is refused (exit 2)."})
+                    "Local runtime: with its retries and DLQ.",
+                    "--aws: GetSchedule, then Lambda Invoke (RequestResponse) of its target function with the context "
+                            + "attributes filled in. Prints the function's response, or its error with exit 1. "
+                            + "A target that is not a Lambda function is refused (exit 2)."})
     static final class Fire implements Callable<Integer> {
         @CommandLine.Mixin
         Target target;
