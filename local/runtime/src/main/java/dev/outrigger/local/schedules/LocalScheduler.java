@@ -185,9 +185,12 @@ public final class LocalScheduler implements RuntimeExtension {
         int attempt = 0;
         while (true) {
             attempt++;
+            // Scheduler fills the same execution id on every retry of one fire, and counts the attempt.
+            String attemptInput = attempt == 1 ? input
+                    : SchedulerContext.fill(e.def.input(), scheduledTime, executionId, arn(e), attempt);
             InvocationResult r;
             try {
-                r = invoker.apply(target, input);
+                r = invoker.apply(target, attemptInput);
             } catch (RuntimeException ex) {
                 r = new InvocationResult(null, null, ex, false, Duration.ZERO);
             }

@@ -128,6 +128,26 @@ class LocalSchedulerTest {
     }
 
     @Test
+    void retries_keepTheExecutionIdAndScheduledTime_andCountTheAttemptNumber() throws Exception {
+        String input = "{\"hook\":\"x\",\"scheduled_time\":\"<aws.scheduler.scheduled-time>\","
+                + "\"execution_id\":\"<aws.scheduler.execution-id>\",\"attempt\":\"<aws.scheduler.attempt-number>\"}";
+        startWith(new ScheduleDef("ScheduleX", "x", "outrigger-dev", "cron(0 3 * * ? *)", "UTC", "ScheduleHookFunction",
+                "arn:aws:lambda:us-east-1:000000000000:function:hook:live", input, true,
+                new ScheduleDef.RetryPolicy(2, 3600), "HookDLQ", 1));
+        failuresLeft.set(100);
+
+        scheduler.fireNow("x");
+
+        ObjectMapper json = new ObjectMapper();
+        assertThat(events).hasSize(3);
+        assertThat(events).extracting(ev -> json.readTree(ev).get("attempt").asText()).containsExactly("1", "2", "3");
+        assertThat(events).extracting(ev -> json.readTree(ev).get("execution_id").asText()).containsOnly(
+                json.readTree(events.getFirst()).get("execution_id").asText());
+        assertThat(events).extracting(ev -> json.readTree(ev).get("scheduled_time").asText()).containsOnly(
+                json.readTree(events.getFirst()).get("scheduled_time").asText());
+    }
+
+    @Test
     void failingFire_withMaximumRetryAttempts1_triesTwiceThenDeadLetters() {
         startWith(def("ping", "rate(5 minutes)", false, new ScheduleDef.RetryPolicy(1, 240), "PingDLQ"));
         failuresLeft.set(100);
