@@ -85,6 +85,7 @@ public final class PipelineBench {
                 }
             });
             String jobsUrl = rt.queueUrl("JobsDefaultQueue");
+            String dlqUrl = rt.queueUrl("JobsDefaultDLQ");
             String refUrl = sqs.createQueue(r -> r.queueName("bench-reference")).queueUrl();
             consumers = rt.pollers().stream().filter(p -> p.functionLogicalId().contains("JobWorker"))
                     .mapToInt(SqsEventSourcePoller::concurrency).max().orElse(SqsEventSourcePoller.DEFAULT_CONCURRENCY);
@@ -93,6 +94,9 @@ public final class PipelineBench {
                 List<String> bodies = bodies(jobs, prefix);
                 double ref = reference(sqs, refUrl, bodies, consumers);
                 double pipe = pipeline(sqs, jobsUrl, bodies, donePerRound.computeIfAbsent(prefix, k -> new AtomicInteger()), jobs);
+                if (depth(sqs, dlqUrl) > 0) {
+                    throw new IllegalStateException("pipeline: jobs reached JobsDefaultDLQ (" + depth(sqs, dlqUrl) + ")");
+                }
                 if (badCalls.get() > 0) {
                     throw new IllegalStateException(badCalls.get() + " calls to the stand-in Django were not a signed 200");
                 }
