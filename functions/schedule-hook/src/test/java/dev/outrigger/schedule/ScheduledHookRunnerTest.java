@@ -34,6 +34,25 @@ class ScheduledHookRunnerTest {
         return in;
     }
 
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> sample(String name) throws Exception {
+        // The shared samples at the repository root, also usable with `sam local invoke -e`.
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                java.nio.file.Path.of("../../events/scheduler", name).toFile(), Map.class);
+    }
+
+    @Test
+    void sampleEvents_enqueueSample_isSent_andMissingHookSample_isRefused() throws Exception {
+        Map<String, Object> out = handler.handleRequest(sample("weekly-report-enqueue.json"), null);
+        assertThat(out).containsEntry("queue_url", "http://q/default");
+        assertThat(JobEnvelope.parse(sent.getFirst().body()).id()).isEqualTo("hook:reports.weekly:2026-11-23T06:00:00Z");
+
+        Map<String, Object> missing = sample("missing-hook.json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler.handleRequest(missing, null))
+                .isInstanceOf(InvalidHookInputException.class).hasMessageContaining("hook");
+        assertThat(sent).hasSize(1);
+    }
+
     @Test
     void enqueue_sendsDjangoTaskEnvelope_withDerivedId_toDefaultQueue() throws Exception {
         Map<String, Object> out = handler.handleRequest(enqueue(Map.of("args", List.of(1, "x"), "kwargs", Map.of("full", true))), null);
