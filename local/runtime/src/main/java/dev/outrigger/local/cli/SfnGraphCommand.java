@@ -79,9 +79,7 @@ final class SfnGraphCommand implements Callable<Integer> {
                 err.println("outrigger sfn graph: the run ended " + run.result().status()
                         + (run.result().error() == null ? "" : " with " + run.result().error()));
             } else {
-                SfnProject project = SfnProject.load(definition, templateOptions);
-                def = SfnProject.runner(Optional.empty(), null)
-                        .validate(project.definitionText, project.sourceName, project.substitutions());
+                def = SfnProject.load(definition, templateOptions).validate();
                 if (historyFrom != null) {
                     result = Optional.of(readResult(historyFrom, def));
                 }

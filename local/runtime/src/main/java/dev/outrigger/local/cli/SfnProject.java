@@ -1,5 +1,6 @@
 package dev.outrigger.local.cli;
 
+import dev.outrigger.asl.AslDefinition;
 import dev.outrigger.asl.AslDefinitionException;
 import dev.outrigger.asl.ExecutionOptions;
 import dev.outrigger.asl.LambdaInvoker;
@@ -99,6 +100,11 @@ final class SfnProject {
 
     Map<String, String> substitutions() {
         return stateMachine.map(StateMachineDef::substitutions).orElse(Map.of());
+    }
+
+    /** The definition after its substitutions, checked as CreateStateMachine would (no run). */
+    AslDefinition validate() {
+        return runner(Optional.empty(), null).validate(definitionText, sourceName, substitutions());
     }
 
     /** Where the substitutions came from, for the log line on stderr. */

@@ -32,8 +32,7 @@ final class SfnValidateCommand implements Callable<Integer> {
         for (Path file : definitions) {
             int code = SfnProject.guarded(err, "sfn validate", () -> {
                 SfnProject project = SfnProject.load(file, templateOptions);
-                AslDefinition def = SfnProject.runner(java.util.Optional.empty(), null)
-                        .validate(project.definitionText, project.sourceName, project.substitutions());
+                AslDefinition def = project.validate();
                 out.println(file + ": valid (" + def.allStates().size() + " states"
                         + project.stateMachine.map(m -> ", DefinitionSubstitutions of " + m.logicalId()).orElse("") + ")");
                 out.flush();

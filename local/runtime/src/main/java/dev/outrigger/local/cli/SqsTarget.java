@@ -8,10 +8,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
@@ -32,26 +28,22 @@ final class SqsTarget {
     @Option(names = {"-t", "--template"}, defaultValue = "template.yaml", description = "template, to resolve queue logical ids (default: ${DEFAULT-VALUE})")
     Path template;
 
+    private static final URI LOCAL_SQS = URI.create("http://127.0.0.1:9324");
+
+    private AwsTarget aws() {
+        return new AwsTarget(aws, region, endpoint);
+    }
+
     boolean isAws() {
-        return aws || (region != null && endpoint == null);
+        return aws().isAws();
     }
 
     SqsClient client() {
-        if (isAws()) {
-            var b = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-            if (region != null) {
-                b.region(Region.of(region));
-            }
-            return b.build();
-        }
-        return SqsClient.builder().endpointOverride(endpoint == null ? URI.create("http://127.0.0.1:9324") : endpoint)
-                .region(Region.of(region == null ? LocalEndpoints.DEFAULT_REGION : region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return aws().build(SqsClient.builder(), LOCAL_SQS);
     }
 
     String where() {
-        return isAws() ? "AWS" + (region == null ? "" : " " + region) : (endpoint == null ? "http://127.0.0.1:9324" : endpoint.toString());
+        return aws().where(LOCAL_SQS);
     }
 
     /** The template if it exists (optional: jobs send works with a URL or name alone). */

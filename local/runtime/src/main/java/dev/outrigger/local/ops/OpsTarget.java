@@ -1,5 +1,6 @@
 package dev.outrigger.local.ops;
 
+import dev.outrigger.local.cli.AwsTarget;
 import dev.outrigger.local.template.LocalEndpoints;
 import dev.outrigger.local.template.LocalTemplate;
 import dev.outrigger.local.template.TopicDef;
@@ -13,10 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -46,40 +43,27 @@ final class OpsTarget {
             + "locally the template's OpsTopic)")
     String opsTopicArn;
 
+    private static final URI LOCAL_SQS = URI.create("http://127.0.0.1:9324");
+    private static final URI LOCAL_SNS = URI.create("http://127.0.0.1:9325");
+
+    private AwsTarget aws() {
+        return new AwsTarget(aws, region, endpoint);
+    }
+
     boolean isAws() {
-        return aws || (region != null && endpoint == null);
+        return aws().isAws();
     }
 
     String where() {
-        return isAws() ? "AWS" + (region == null ? "" : " " + region) : (endpoint == null ? "http://127.0.0.1:9324" : endpoint.toString());
+        return aws().where(LOCAL_SQS);
     }
 
     SqsClient sqs() {
-        if (isAws()) {
-            var b = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-            if (region != null) {
-                b.region(Region.of(region));
-            }
-            return b.build();
-        }
-        return SqsClient.builder().endpointOverride(endpoint == null ? URI.create("http://127.0.0.1:9324") : endpoint)
-                .region(Region.of(region == null ? LocalEndpoints.DEFAULT_REGION : region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return aws().build(SqsClient.builder(), LOCAL_SQS);
     }
 
     SnsClient sns() {
-        if (isAws()) {
-            var b = SnsClient.builder().httpClient(UrlConnectionHttpClient.create());
-            if (region != null) {
-                b.region(Region.of(region));
-            }
-            return b.build();
-        }
-        return SnsClient.builder().endpointOverride(snsEndpoint == null ? URI.create("http://127.0.0.1:9325") : snsEndpoint)
-                .region(Region.of(region == null ? LocalEndpoints.DEFAULT_REGION : region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return aws().build(SnsClient.builder(), snsEndpoint, LOCAL_SNS);
     }
 
     Optional<LocalTemplate> localTemplate() {
@@ -127,11 +111,7 @@ final class OpsTarget {
         if (!isAws()) {
             return user + "@local";
         }
-        var b = StsClient.builder().httpClient(UrlConnectionHttpClient.create());
-        if (region != null) {
-            b.region(Region.of(region));
-        }
-        try (StsClient sts = b.build()) {
+        try (StsClient sts = aws().buildAws(StsClient.builder())) {
             return sts.getCallerIdentity().arn();
         } catch (RuntimeException e) {
             return user + " (GetCallerIdentity failed: " + e.getMessage() + ")";

@@ -13,13 +13,12 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.outrigger.local.cli.AwsTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -90,17 +89,15 @@ public final class SchedulesCommand implements Runnable {
         @Option(names = "--group", defaultValue = "outrigger-dev", description = "schedule group (default: ${DEFAULT-VALUE})")
         String group;
 
+        private static final URI LOCAL_SCHEDULER = URI.create("http://127.0.0.1:9325");
+
         URI endpoint() {
-            return endpoint == null ? URI.create("http://127.0.0.1:9325") : endpoint;
+            return endpoint == null ? LOCAL_SCHEDULER : endpoint;
         }
 
+        /** No --region here: AWS only with --aws, locally us-east-1. */
         SchedulerClient client() {
-            var b = SchedulerClient.builder().httpClient(UrlConnectionHttpClient.create());
-            if (!aws) {
-                b.endpointOverride(endpoint()).region(Region.US_EAST_1)
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-            }
-            return b.build();
+            return new AwsTarget(aws, null, endpoint).build(SchedulerClient.builder(), LOCAL_SCHEDULER);
         }
     }
 
