@@ -61,7 +61,8 @@ public final class ScheduleGroupToggle {
         return new ResumeResult(resumed, missing);
     }
 
-    static UpdateScheduleRequest update(GetScheduleResponse s, ScheduleState state) {
+    /** UpdateSchedule replaces the whole definition: the same schedule, every field resent, only State changed. */
+    public static UpdateScheduleRequest update(GetScheduleResponse s, ScheduleState state) {
         return UpdateScheduleRequest.builder()
                 .name(s.name())
                 .groupName(s.groupName())

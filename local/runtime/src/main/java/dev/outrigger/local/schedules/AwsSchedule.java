@@ -277,35 +277,17 @@ sealed interface AwsSchedule permits AwsSchedule.Cron, AwsSchedule.Rate, AwsSche
 
         /** The first matching wall minute strictly after {@code t}, or null if none before the year limit. */
         LocalDateTime nextMatch(LocalDateTime t) {
-            LocalDateTime c = t.withSecond(0).withNano(0).plusMinutes(1);
-            while (c.getYear() <= YEAR_MAX) {
-                if (!years.get(c.getYear() - YEAR_MIN)) {
-                    int ny = years.nextSetBit(c.getYear() - YEAR_MIN + 1);
-                    if (ny < 0) {
-                        return null;
-                    }
-                    c = LocalDate.of(ny + YEAR_MIN, 1, 1).atStartOfDay();
-                    continue;
-                }
-                if (!matchesDay(c.toLocalDate())) {
-                    c = c.toLocalDate().plusDays(1).atStartOfDay();
-                    continue;
-                }
-                long h = hours >>> c.getHour();
-                if (h == 0) {
-                    c = c.toLocalDate().plusDays(1).atStartOfDay();
-                    continue;
-                }
-                int hour = c.getHour() + Long.numberOfTrailingZeros(h);
-                int fromMinute = hour == c.getHour() ? c.getMinute() : 0;
-                long m = fromMinute > 63 ? 0 : minutes >>> fromMinute;
-                if (m == 0) {
-                    c = hour == 23 ? c.toLocalDate().plusDays(1).atStartOfDay() : c.toLocalDate().atTime(hour + 1, 0);
-                    continue;
-                }
-                return c.toLocalDate().atTime(hour, fromMinute + Long.numberOfTrailingZeros(m));
+            return WallClockSearch.nextMatch(t, LocalDate.of(YEAR_MAX, 12, 31), this::matchesDay, this::nextCandidateDay,
+                    hours, minutes);
+        }
+
+        /** The day after {@code d}, or straight to 1 January of the next year the expression allows. */
+        private LocalDate nextCandidateDay(LocalDate d) {
+            if (years.get(d.getYear() - YEAR_MIN)) {
+                return d.plusDays(1);
             }
-            return null;
+            int next = years.nextSetBit(d.getYear() - YEAR_MIN + 1);
+            return next < 0 ? LocalDate.of(YEAR_MAX + 1, 1, 1) : LocalDate.of(next + YEAR_MIN, 1, 1);
         }
     }
 }

@@ -71,27 +71,6 @@ record CronSpec(long minutes, long hours, long daysOfMonth, long months, long da
 
     /** The first matching wall minute strictly after {@code t} (seconds ignored), searching at most ~5 years. */
     LocalDateTime nextMatch(LocalDateTime t) {
-        LocalDateTime c = t.withSecond(0).withNano(0).plusMinutes(1);
-        LocalDate limit = c.toLocalDate().plusYears(5);
-        while (!c.toLocalDate().isAfter(limit)) {
-            if (!matchesDay(c.toLocalDate())) {
-                c = c.toLocalDate().plusDays(1).atStartOfDay();
-                continue;
-            }
-            long h = hours >>> c.getHour();
-            if (h == 0) {
-                c = c.toLocalDate().plusDays(1).atStartOfDay();
-                continue;
-            }
-            int hour = c.getHour() + Long.numberOfTrailingZeros(h);
-            int fromMinute = hour == c.getHour() ? c.getMinute() : 0;
-            long m = fromMinute > 63 ? 0 : minutes >>> fromMinute;
-            if (m == 0) {
-                c = hour == 23 ? c.toLocalDate().plusDays(1).atStartOfDay() : c.toLocalDate().atTime(hour + 1, 0);
-                continue;
-            }
-            return c.toLocalDate().atTime(hour, fromMinute + Long.numberOfTrailingZeros(m));
-        }
-        return null;
+        return WallClockSearch.nextMatch(t, t.plusMinutes(1).toLocalDate().plusYears(5), this::matchesDay, d -> d.plusDays(1), hours, minutes);
     }
 }

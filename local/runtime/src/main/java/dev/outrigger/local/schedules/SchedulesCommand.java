@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import dev.outrigger.local.cli.AwsTarget;
+import dev.outrigger.schedule.ScheduleGroupToggle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,16 +132,10 @@ public final class SchedulesCommand implements Runnable {
         @Override
         public Integer call() {
             try (SchedulerClient c = target.client()) {
-                int n = 0;
-                for (ScheduleSummary s : c.listSchedulesPaginator(b -> b.groupName(target.group)).schedules()) {
-                    var full = c.getSchedule(b -> b.groupName(target.group).name(s.name()));
-                    if (!"DISABLED".equals(full.stateAsString())) {
-                        c.updateSchedule(SchedulesCommand.update(full, "DISABLED"));
-                        spec.commandLine().getOut().println("paused " + s.name());
-                        n++;
-                    }
-                }
-                spec.commandLine().getOut().println(n + " paused");
+                ScheduleGroupToggle.PauseResult result = new ScheduleGroupToggle(c).pause(target.group);
+                result.paused().forEach(name -> spec.commandLine().getOut().println("paused " + name));
+                result.alreadyDisabled().forEach(name -> spec.commandLine().getOut().println("already disabled " + name));
+                spec.commandLine().getOut().println(result.paused().size() + " paused");
             }
             return 0;
         }
@@ -160,10 +155,11 @@ public final class SchedulesCommand implements Runnable {
             try (SchedulerClient c = target.client()) {
                 List<String> todo = names.isEmpty() ? c.listSchedulesPaginator(b -> b.groupName(target.group)).schedules()
                         .stream().map(ScheduleSummary::name).toList() : names;
-                for (String n : todo) {
-                    var full = c.getSchedule(b -> b.groupName(target.group).name(n));
-                    c.updateSchedule(SchedulesCommand.update(full, "ENABLED"));
-                    spec.commandLine().getOut().println("resumed " + n);
+                ScheduleGroupToggle.ResumeResult result = new ScheduleGroupToggle(c).resume(target.group, todo);
+                result.resumed().forEach(name -> spec.commandLine().getOut().println("resumed " + name));
+                if (!result.missing().isEmpty()) {
+                    spec.commandLine().getErr().println("no such schedule in " + target.group + ": " + String.join(", ", result.missing()));
+                    return 1;
                 }
             }
             return 0;
@@ -271,15 +267,5 @@ public final class SchedulesCommand implements Runnable {
                         .build();
             }
         };
-    }
-
-    static software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest update(
-            software.amazon.awssdk.services.scheduler.model.GetScheduleResponse s, String state) {
-        // UpdateSchedule replaces the whole definition: resend every field with only State changed.
-        return software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest.builder()
-                .name(s.name()).groupName(s.groupName()).scheduleExpression(s.scheduleExpression())
-                .scheduleExpressionTimezone(s.scheduleExpressionTimezone()).flexibleTimeWindow(s.flexibleTimeWindow())
-                .target(s.target()).description(s.description()).startDate(s.startDate()).endDate(s.endDate())
-                .kmsKeyArn(s.kmsKeyArn()).actionAfterCompletion(s.actionAfterCompletion()).state(state).build();
     }
 }

@@ -63,8 +63,20 @@ class LocalSchedulerIT {
                     .singleElement().satisfies(s -> assertThat(s.name()).isEqualTo("nightly"));
             var full = c.getSchedule(b -> b.groupName("outrigger-dev").name("nightly"));
             assertThat(full.scheduleExpressionTimezone()).isEqualTo("Europe/Berlin");
-            c.updateSchedule(SchedulesCommand.update(full, "DISABLED"));
+            c.updateSchedule(dev.outrigger.schedule.ScheduleGroupToggle.update(full, ScheduleState.DISABLED));
             assertThat(c.getSchedule(b -> b.groupName("outrigger-dev").name("nightly")).state()).isEqualTo(ScheduleState.DISABLED);
+
+            // The CLI: resume enables it again, pause disables it, a name not in the group is reported (exit 1).
+            String endpoint = rt.emulatorEndpoint().toString();
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cli = new picocli.CommandLine(new SchedulesCommand()).setOut(new java.io.PrintWriter(out))
+                    .setErr(new java.io.PrintWriter(new java.io.StringWriter()));
+            assertThat(cli.execute("resume", "--endpoint-url", endpoint)).isZero();
+            assertThat(c.getSchedule(b -> b.groupName("outrigger-dev").name("nightly")).state()).isEqualTo(ScheduleState.ENABLED);
+            assertThat(cli.execute("pause", "--endpoint-url", endpoint)).isZero();
+            assertThat(c.getSchedule(b -> b.groupName("outrigger-dev").name("nightly")).state()).isEqualTo(ScheduleState.DISABLED);
+            assertThat(out.toString()).contains("resumed nightly", "paused nightly", "1 paused");
+            assertThat(cli.execute("resume", "--endpoint-url", endpoint, "gone")).isEqualTo(1);
             assertThatThrownBy(() -> c.getSchedule(b -> b.groupName("outrigger-dev").name("gone")))
                     .isInstanceOf(ResourceNotFoundException.class);
         }

@@ -233,6 +233,17 @@ class ScheduleConverterTest {
     }
 
     @Test
+    void awsEvaluator_yearField_jumpsToTheNextAllowedYear_andEndsAfterTheLast() {
+        ZoneId utc = ZoneId.of("UTC");
+        Instant from = Instant.parse("2026-11-21T00:00:00Z");
+        assertThat(AwsScheduleEvaluator.next(AwsSchedule.parse("cron(0 12 1 JAN ? 2030)"), utc, from, null))
+                .isEqualTo(Instant.parse("2030-01-01T12:00:00Z"));
+        assertThat(AwsScheduleEvaluator.next(AwsSchedule.parse("cron(0 12 * * ? 2028-2029)"), utc, from, null))
+                .isEqualTo(Instant.parse("2028-01-01T12:00:00Z"));
+        assertThat(AwsScheduleEvaluator.next(AwsSchedule.parse("cron(0 12 * * ? 2020-2025)"), utc, from, null)).isNull();
+    }
+
+    @Test
     void vixie_springForwardRunsFixedJobAtChange_fallBackRunsWildcardTwice() {
         ZoneId berlin = ZoneId.of("Europe/Berlin");
         CronSpec fixed = CronSpec.unix("30", "2", "*", "*", "*");
