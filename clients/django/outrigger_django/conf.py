@@ -1,8 +1,10 @@
 """Reads the OUTRIGGER settings dict, with defaults, in one place."""
 import os
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.dateparse import parse_datetime
 
 DEFAULTS = {
     # name -> SQS queue URL
@@ -13,6 +15,9 @@ DEFAULTS = {
     # str, or a list of str while rotating (the first one is used for nothing: Django only verifies)
     "SIGNING_SECRET": None,
     "TIMESTAMP_TOLERANCE_S": 300,
+    # an ISO 8601 instant with a UTC offset: until then, v1 signatures (which bind no endpoint) are accepted too,
+    # for a rolling upgrade from older Outrigger functions. None refuses them.
+    "ACCEPT_V1_SIGNATURES_UNTIL": None,
     # the queue's MaximumMessageSize; None means env OUTRIGGER_MAX_MESSAGE_BYTES or 262144 (SQS maximum)
     "MAX_MESSAGE_BYTES": None,
     # which database holds the run/claim table, maintenance state and the write probe
@@ -46,6 +51,22 @@ def signing_secrets():
         value = os.environ.get("OUTRIGGER_SIGNING_SECRET", "")
     secrets = [value] if isinstance(value, str) else list(value)
     return [s for s in secrets if isinstance(s, str) and s]
+
+
+def accept_v1_until():
+    """The end of the v1 migration window as an aware datetime, or None when v1 signatures are refused."""
+    value = get("ACCEPT_V1_SIGNATURES_UNTIL")
+    if value is None:
+        return None
+    try:
+        until = parse_datetime(value) if isinstance(value, str) else value
+    except ValueError:  # well formed but not a date, e.g. month 13
+        until = None
+    if not isinstance(until, datetime) or until.tzinfo is None or until.utcoffset() is None:
+        raise ImproperlyConfigured(
+            f'OUTRIGGER["ACCEPT_V1_SIGNATURES_UNTIL"] must be an ISO 8601 instant with a UTC offset '
+            f'(e.g. "2026-07-01T00:00:00Z") or an aware datetime, got {value!r}')
+    return until
 
 
 def max_message_bytes():

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.http import JsonResponse
+from django.urls import NoReverseMatch, get_resolver
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -28,35 +29,73 @@ def _error(status, error, message, **extra):
     return response
 
 
-def signed_endpoint(view):
-    """POST only; signature and timestamp verified before the body is even parsed; never inside
-    ATOMIC_REQUESTS (the claim must commit on its own)."""
+# The body names the one action it authorizes with exactly one of these fields (DESIGN.md, "Signed calls to Django").
+ACTION_FIELDS = ("task", "hook", "action")
 
-    @csrf_exempt
-    @transaction.non_atomic_requests
-    def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
-            response = _error(405, "method_not_allowed", "use POST")
-            response["Allow"] = "POST"
-            return response
-        try:
-            verify(conf.signing_secrets(), request.headers.get(TIMESTAMP_HEADER),
-                   request.headers.get(SIGNATURE_HEADER), request.body,
-                   tolerance_s=int(conf.get("TIMESTAMP_TOLERANCE_S")))
-        except SignatureError as e:
-            log.warning("outrigger call refused path=%s reason=%s", request.path, e)
-            return _error(401, "unauthorized", str(e))
-        try:
-            body = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return _error(400, "bad_request", "body must be a UTF-8 JSON object")
-        if not isinstance(body, dict):
-            return _error(400, "bad_request", "body must be a JSON object")
-        return view(request, body, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
+def _route(request):
+    """The endpoint's route, relative to where outrigger_django.urls is included: "tasks/reports.generate",
+    "maintenance". It comes from the URL resolver (the view that matched and its arguments, reversed in this package's
+    own URLconf), so a SCRIPT_NAME, the include prefix or the optional trailing slash don't change it. None when the
+    view was reached some other way."""
+    from . import urls
+
+    match = request.resolver_match
+    if match is None:
+        return None
+    try:
+        return get_resolver(urls).reverse(match.func, **match.kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def signed_endpoint(action_field, action=None):
+    """POST only; the signature (over the method, the route and the body) and the timestamp verified before the body
+    is even parsed; the body's action_field must name this endpoint's action (action, or the URL's name) before the
+    view runs; never inside ATOMIC_REQUESTS (the claim must commit on its own)."""
+
+    def decorate(view):
+        @csrf_exempt
+        @transaction.non_atomic_requests
+        def wrapper(request, *args, **kwargs):
+            if request.method != "POST":
+                response = _error(405, "method_not_allowed", "use POST")
+                response["Allow"] = "POST"
+                return response
+            route = _route(request)
+            try:
+                if route is None:
+                    raise SignatureError("this view is not routed through outrigger_django.urls")
+                scheme = verify(conf.signing_secrets(), request.headers.get(TIMESTAMP_HEADER),
+                                request.headers.get(SIGNATURE_HEADER), request.body, method=request.method,
+                                route=route, tolerance_s=int(conf.get("TIMESTAMP_TOLERANCE_S")),
+                                accept_v1_until=conf.accept_v1_until())
+            except SignatureError as e:
+                log.warning("outrigger call refused route=%s reason=%s", route, e)
+                return _error(401, "unauthorized", str(e))
+            if scheme == "v1":
+                log.info("outrigger accepted a v1 signature route=%s (ACCEPT_V1_SIGNATURES_UNTIL)", route)
+            try:
+                body = json.loads(request.body.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                return _error(400, "bad_request", "body must be a UTF-8 JSON object")
+            if not isinstance(body, dict):
+                return _error(400, "bad_request", "body must be a JSON object")
+            expected = action if action is not None else kwargs["name"]
+            named = body.get(action_field)
+            others = [f for f in ACTION_FIELDS if f != action_field and f in body]
+            if named != expected or others:
+                # the body stays out of the log: say what was expected, not what came
+                log.warning("outrigger call refused route=%s reason=the body does not name this action", route)
+                return _error(401, "unauthorized", f'the body must name this action: "{action_field}": "{expected}"'
+                                                   f' and no other {"/".join(ACTION_FIELDS)}')
+            return view(request, body, *args, **kwargs)
+
+        wrapper.__name__ = view.__name__
+        wrapper.__doc__ = view.__doc__
+        return wrapper
+
+    return decorate
 
 
 def _attempt(request, body):
@@ -72,17 +111,15 @@ def _meta(body):
     return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
 
 
-@signed_endpoint
+@signed_endpoint("task")
 def task(request, body, name):
-    """body: {"id": job id, "task": name, "payload": {"task", "args": [...], "kwargs": {...}}, "attempt", "meta"}"""
+    """body: {"task": name, "id": job id, "payload": {"task", "args": [...], "kwargs": {...}}, "attempt", "meta"}"""
     fn = registry.get_task(name)
     if fn is None:
         return _error(404, "unknown_task", f"no @outrigger_task named {name!r}")
     job_id = body.get("id")
     if not isinstance(job_id, str) or not job_id or len(job_id) > MAX_ID_LENGTH:
         return _error(400, "bad_request", f'"id" must be a non-empty string of at most {MAX_ID_LENGTH} characters')
-    if body.get("task", name) != name:
-        return _error(400, "bad_request", f'"task" is {body.get("task")!r} but the URL names {name!r}')
     payload = body.get("payload", {})
     if payload is None:
         payload = {}
@@ -104,9 +141,9 @@ def task(request, body, name):
     return _run_once(ctx, lambda: fn(*args, **kwargs))
 
 
-@signed_endpoint
+@signed_endpoint("hook")
 def hook(request, body, name):
-    """body: {"id": dedupe key, "hook": name, "scheduled_time": RFC 3339, "execution_id": scheduler's id, "args": {...}}
+    """body: {"hook": name, "id": dedupe key, "scheduled_time": RFC 3339, "execution_id": scheduler's id, "args": {...}}
 
     The dedupe key is the signed body's "id", which the schedule-hook function derives from the hook name and the
     scheduled time: EventBridge Scheduler may deliver one firing twice and does not promise the same execution id
@@ -126,8 +163,6 @@ def hook(request, body, name):
     else:
         return _error(400, "bad_request", f'"id" (or, from an older schedule-hook, "execution_id") is required: '
                                           f'a non-empty string of at most {MAX_ID_LENGTH} characters')
-    if body.get("hook", name) != name:
-        return _error(400, "bad_request", f'"hook" is {body.get("hook")!r} but the URL names {name!r}')
     scheduled_time = None
     raw_time = body.get("scheduled_time")
     if raw_time is not None:
@@ -258,9 +293,9 @@ def _run_once(ctx, call):
     return JsonResponse({"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms})
 
 
-@signed_endpoint
+@signed_endpoint("action", "maintenance")
 def maintenance_switch(request, body):
-    """body: {"enabled": true|false, "reason": "..."}"""
+    """body: {"action": "maintenance", "enabled": true|false, "reason": "..."}"""
     enabled = body.get("enabled")
     if not isinstance(enabled, bool):
         return _error(400, "bad_request", '"enabled" must be true or false')
@@ -276,9 +311,10 @@ def maintenance_switch(request, body):
                          "changed_at": state.changed_at.isoformat()})
 
 
-@signed_endpoint
+@signed_endpoint("action", "verify-writes")
 def verify_writes(request, body):
-    """body: {} or {"database": alias}. Writes, reads back and deletes a probe row."""
+    """body: {"action": "verify-writes"}, optionally with "database": alias. Writes, reads back and deletes a probe
+    row."""
     from .models import OutriggerWriteProbe
 
     alias = body.get("database") or conf.database()

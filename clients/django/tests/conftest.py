@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from outrigger_django import signed_headers
+from outrigger_django.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_v1
 
 
 def django_headers(headers):
@@ -11,31 +12,65 @@ def django_headers(headers):
     return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
 
 
+def task_body(name, job_id, args=None, kwargs=None, attempt=1):
+    """What the job worker sends to tasks/<name>."""
+    return {"task": name, "id": job_id, "payload": {"task": name, "args": args or [], "kwargs": kwargs or {}},
+            "attempt": attempt, "meta": {"request_id": "r-1"}}
+
+
+def hook_body(name, hook_id, scheduled_time="2025-05-20T03:00:00Z", args=None, execution_id=None):
+    """What the schedule-hook function sends to hooks/<name>: "id" is the dedupe key (hook name + scheduled time)."""
+    return {"hook": name, "id": hook_id, "scheduled_time": scheduled_time,
+            "execution_id": execution_id or "exec-" + hook_id, "args": args or {}}
+
+
+def maintenance_body(enabled, reason=None):
+    """What the cutover's maintenance step sends."""
+    body = {"action": "maintenance", "enabled": enabled}
+    if reason is not None:
+        body["reason"] = reason
+    return body
+
+
+def verify_writes_body(database=None):
+    """What the cutover's verify-writes step sends."""
+    return {"action": "verify-writes", **({"database": database} if database else {})}
+
+
 class SignedCaller:
-    """Posts to the Outrigger endpoints as the Java worker does."""
+    """Posts to the Outrigger endpoints as the Java functions do."""
 
     def __init__(self, client):
         self.client = client
 
-    def post(self, path, body, *, secret=None, timestamp=None, job_id="", attempt=1, headers=None, raw=None):
+    def post(self, path, body, *, secret=None, timestamp=None, job_id="", attempt=1, headers=None, raw=None,
+             route=None, scheme="v2"):
+        """POSTs body to path (relative to the Outrigger prefix), signed for route (default: path without a trailing
+        slash, as the functions sign it), or with a v1 signature (scheme="v1", which binds no route)."""
         data = raw if raw is not None else json.dumps(body, separators=(",", ":")).encode()
-        h = signed_headers(secret or settings.TEST_SECRET, data, job_id=job_id, attempt=attempt,
-                           timestamp=timestamp)
+        secret = secret or settings.TEST_SECRET
+        h = signed_headers(secret, data, path.rstrip("/") if route is None else route, job_id=job_id,
+                           attempt=attempt, timestamp=timestamp)
+        if scheme == "v1":
+            h[SIGNATURE_HEADER] = sign_v1(secret, h[TIMESTAMP_HEADER], data)
         if headers is not None:
             h = headers(h)
         return self.client.generic("POST", "/internal/outrigger/" + path, data,
                                    content_type="application/json", **django_headers(h))
 
     def task(self, name, job_id, args=None, kwargs=None, attempt=1, **kw):
-        body = {"id": job_id, "task": name, "payload": {"task": name, "args": args or [], "kwargs": kwargs or {}},
-                "attempt": attempt, "meta": {"request_id": "r-1"}}
-        return self.post("tasks/" + name, body, job_id=job_id, attempt=attempt, **kw)
+        return self.post("tasks/" + name, task_body(name, job_id, args, kwargs, attempt), job_id=job_id,
+                         attempt=attempt, **kw)
 
     def hook(self, name, hook_id, scheduled_time="2025-05-20T03:00:00Z", args=None, execution_id=None, **kw):
-        """As the schedule-hook function calls: "id" is the dedupe key (derived from hook name + scheduled time)."""
-        body = {"id": hook_id, "hook": name, "scheduled_time": scheduled_time,
-                "execution_id": execution_id or "exec-" + hook_id, "args": args or {}}
-        return self.post("hooks/" + name, body, job_id=hook_id, **kw)
+        return self.post("hooks/" + name, hook_body(name, hook_id, scheduled_time, args, execution_id),
+                         job_id=hook_id, **kw)
+
+    def maintenance(self, enabled, reason=None, **kw):
+        return self.post("maintenance", maintenance_body(enabled, reason), **kw)
+
+    def verify_writes(self, database=None, **kw):
+        return self.post("verify-writes", verify_writes_body(database), **kw)
 
 
 @pytest.fixture

@@ -55,11 +55,14 @@ def server(tmp_path_factory):
             proc.kill()
 
 
+PREFIX = "/internal/outrigger/"
+
+
 def call(base, path, body=None, secret=SECRET, method="POST"):
     data = None if body is None else json.dumps(body).encode()
     headers = {"Content-Type": "application/json"}
     if secret and data is not None:
-        headers.update(signed_headers(secret, data, job_id=(body or {}).get("id", "")))
+        headers.update(signed_headers(secret, data, path[len(PREFIX):], job_id=(body or {}).get("id", "")))
     request = urllib.request.Request(base + path, data=data, headers=headers, method=method)
     try:
         with urllib.request.urlopen(request, timeout=10) as r:
@@ -89,10 +92,10 @@ def test_example_permanentError_is422WithReason(server):
 
 
 def test_example_forgedAndStale_are401(server):
-    body = {"id": "smoke-3", "payload": {}}
+    body = {"task": "example.record", "id": "smoke-3", "payload": {}}
     assert call(server, "/internal/outrigger/tasks/example.record", body, secret="forged")[0] == 401
     data = json.dumps(body).encode()
-    headers = signed_headers(SECRET, data, timestamp=int(time.time()) - 3600)
+    headers = signed_headers(SECRET, data, "tasks/example.record", timestamp=int(time.time()) - 3600)
     headers["Content-Type"] = "application/json"
     request = urllib.request.Request(server + "/internal/outrigger/tasks/example.record", data=data,
                                      headers=headers, method="POST")
@@ -113,10 +116,11 @@ def test_example_hookFiredTwice_runsOnce(server):
 
 
 def test_example_maintenanceOnAndOff(server):
-    assert call(server, "/internal/outrigger/maintenance", {"enabled": True, "reason": "smoke"})[0] == 200
+    on = {"action": "maintenance", "enabled": True, "reason": "smoke"}
+    assert call(server, "/internal/outrigger/maintenance", on)[0] == 200
     status, headers, _ = call(server, "/", method="GET")
     assert status == 503 and headers["Retry-After"] == "300"
     assert call(server, "/healthz", method="GET")[0] == 200
-    assert call(server, "/internal/outrigger/verify-writes", {})[2]["ok"] is True
-    assert call(server, "/internal/outrigger/maintenance", {"enabled": False})[0] == 200
+    assert call(server, "/internal/outrigger/verify-writes", {"action": "verify-writes"})[2]["ok"] is True
+    assert call(server, "/internal/outrigger/maintenance", {"action": "maintenance", "enabled": False})[0] == 200
     assert call(server, "/", method="GET")[0] == 200

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_maintenance_onThroughEndpoint_usersGet503WithRetryAfter(caller, client):
     assert client.get("/").status_code == 200
-    response = caller.post("maintenance", {"enabled": True, "reason": "cutover to the new database"})
+    response = caller.maintenance(True, "cutover to the new database")
     assert response.status_code == 200
     assert response.json()["enabled"] is True
     assert response.json()["reason"] == "cutover to the new database"
@@ -22,7 +22,7 @@ def test_maintenance_onThroughEndpoint_usersGet503WithRetryAfter(caller, client)
 
 
 def test_maintenance_jsonClients_getJsonBody(caller, client):
-    caller.post("maintenance", {"enabled": True})
+    caller.maintenance(True)
     page = client.get("/api/anything", HTTP_ACCEPT="application/json")
     assert page.status_code == 503
     assert page.json()["error"] == "maintenance"
@@ -30,29 +30,29 @@ def test_maintenance_jsonClients_getJsonBody(caller, client):
 
 
 def test_maintenance_offThroughEndpoint_usersServedAgain(caller, client):
-    caller.post("maintenance", {"enabled": True})
+    caller.maintenance(True)
     assert client.get("/").status_code == 503
-    response = caller.post("maintenance", {"enabled": False, "reason": "done"})
+    response = caller.maintenance(False, "done")
     assert response.status_code == 200 and response.json()["enabled"] is False
     assert client.get("/").status_code == 200
     assert MaintenanceState.objects.get().enabled is False
 
 
 def test_maintenance_healthChecksAndOutriggerEndpointsExempt(caller, client):
-    caller.post("maintenance", {"enabled": True})
+    caller.maintenance(True)
     assert client.get("/healthz").status_code == 200
     assert client.get("/status/deep").status_code == 200  # prefix "/status/"
     assert client.get("/healthzz").status_code == 503  # not a prefix match on a partial word
     # Outrigger's own endpoints keep working: tasks run and maintenance can be switched off
     assert caller.task("reports.generate", "job-in-maintenance").status_code == 200
-    assert caller.post("verify-writes", {}).status_code == 200
-    assert caller.post("maintenance", {"enabled": False}).status_code == 200
+    assert caller.verify_writes().status_code == 200
+    assert caller.maintenance(False).status_code == 200
     assert client.get("/").status_code == 200
 
 
 def test_maintenance_retryAfterSetting(caller, client, settings):
     settings.OUTRIGGER = {**settings.OUTRIGGER, "MAINTENANCE_RETRY_AFTER_S": 42}
-    caller.post("maintenance", {"enabled": True})
+    caller.maintenance(True)
     assert client.get("/")["Retry-After"] == "42"
 
 
@@ -84,16 +84,16 @@ def test_maintenance_databaseUnreadable_keepsLastKnownState(client, monkeypatch)
 
 @pytest.mark.parametrize("body", [{}, {"enabled": "yes"}, {"enabled": True, "reason": 5}])
 def test_maintenance_badBody_is400(caller, body):
-    assert caller.post("maintenance", body).status_code == 400
+    assert caller.post("maintenance", {"action": "maintenance", **body}).status_code == 400
 
 
 def test_maintenance_forgedSignature_is401_andStateUnchanged(caller, client):
-    assert caller.post("maintenance", {"enabled": True}, secret="forged").status_code == 401
+    assert caller.maintenance(True, secret="forged").status_code == 401
     assert client.get("/").status_code == 200
 
 
 def test_verifyWrites_writesReadsAndDeletesAProbe(caller):
-    response = caller.post("verify-writes", {})
+    response = caller.verify_writes()
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is True and body["database"] == "default" and body["vendor"] == "sqlite"
@@ -102,7 +102,7 @@ def test_verifyWrites_writesReadsAndDeletesAProbe(caller):
 
 
 def test_verifyWrites_unknownAlias_is400(caller):
-    response = caller.post("verify-writes", {"database": "replica"})
+    response = caller.verify_writes("replica")
     assert response.status_code == 400 and "replica" in response.json()["message"]
 
 
@@ -111,6 +111,6 @@ def test_verifyWrites_databaseRefusesWrites_is503(caller, monkeypatch):
         raise DatabaseError("cannot execute INSERT in a read-only transaction")
 
     monkeypatch.setattr(OutriggerWriteProbe, "save", refuse)
-    response = caller.post("verify-writes", {})
+    response = caller.verify_writes()
     assert response.status_code == 503
     assert response.json()["ok"] is False and response.json()["error"] == "DatabaseError"

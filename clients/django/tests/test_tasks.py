@@ -137,11 +137,10 @@ def test_task_unknown_is404(caller):
 
 @pytest.mark.parametrize("body,message", [
     ({"task": "reports.generate", "payload": {}}, '"id" must be'),
-    ({"id": "j", "task": "other", "payload": {}}, "but the URL names"),
-    ({"id": "j", "payload": {"task": "other"}}, "but the URL names"),
-    ({"id": "j", "payload": []}, '"payload" must be an object'),
-    ({"id": "j", "payload": {"args": {}}}, '"payload.args" must be an array'),
-    ({"id": "j", "payload": {"kwargs": []}}, '"payload.kwargs" must be an object'),
+    ({"task": "reports.generate", "id": "j", "payload": {"task": "other"}}, "but the URL names"),
+    ({"task": "reports.generate", "id": "j", "payload": []}, '"payload" must be an object'),
+    ({"task": "reports.generate", "id": "j", "payload": {"args": {}}}, '"payload.args" must be an array'),
+    ({"task": "reports.generate", "id": "j", "payload": {"kwargs": []}}, '"payload.kwargs" must be an object'),
     ([1, 2], "body must be a JSON object"),
 ])
 def test_task_badBody_is400(caller, body, message):
@@ -152,7 +151,9 @@ def test_task_badBody_is400(caller, body, message):
 
 
 def test_task_trailingSlashAccepted(caller):
-    assert caller.post("tasks/reports.generate/", {"id": "job-slash", "payload": {}}).status_code == 200
+    # the route signed is the same without the slash: the functions never send one, the resolver drops it
+    body = {"task": "reports.generate", "id": "job-slash", "payload": {}}
+    assert caller.post("tasks/reports.generate/", body, route="tasks/reports.generate").status_code == 200
 
 
 def test_hook_receivesScheduledTimeAndArgs(caller):
@@ -220,8 +221,7 @@ def test_hook_unknown_is404(caller):
     ({"id": 7, "hook": "clearsessions"}, '"id" must be'),
     ({"id": "x" * 201, "hook": "clearsessions"}, '"id" must be'),
     ({"id": "h", "hook": "clearsessions", "execution_id": 5}, '"execution_id"'),
-    ({"id": "h", "execution_id": "e", "scheduled_time": "yesterday"}, '"scheduled_time"'),
-    ({"id": "h", "hook": "other", "execution_id": "e"}, "but the URL names"),
+    ({"id": "h", "hook": "clearsessions", "execution_id": "e", "scheduled_time": "yesterday"}, '"scheduled_time"'),
 ])
 def test_hook_badBody_is400(caller, body, message):
     response = caller.post("hooks/clearsessions", body)
@@ -231,7 +231,7 @@ def test_hook_badBody_is400(caller, body, message):
 
 
 def test_hook_withoutScheduledTime_getsNone(caller):
-    assert caller.post("hooks/clearsessions", {"id": "h-none"}).status_code == 200
+    assert caller.post("hooks/clearsessions", {"hook": "clearsessions", "id": "h-none"}).status_code == 200
     row = HookRecord.objects.get()
     assert row.scheduled_time is None and row.execution_id == ""
 
