@@ -77,6 +77,11 @@ public final class BenchMain {
             if (sections.contains("memory")) {
                 guard("memory", () -> new MemoryBench(this, ctx).run());
             }
+            long refused = fast.badSignatures() + slow.badSignatures();
+            if (refused > 0) {
+                throw new IllegalStateException(refused + " calls to the stand-in Django did not verify (signature, route"
+                        + " or the body's action): the figures would time refused calls, not jobs");
+            }
         }
         if (sections.contains("pipeline")) {
             PluggedBench.run("dev.outrigger.bench.PipelineBench", this);
@@ -124,7 +129,7 @@ public final class BenchMain {
         env.put("AWS_LAMBDA_FUNCTION_NAME", "outrigger-bench-job-worker");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
         env.put("DJANGO_BASE_URL", django.baseUrl());
-        env.put("OUTRIGGER_SIGNING_SECRET", "bench-signing-secret");
+        env.put("OUTRIGGER_SIGNING_SECRET", StandInDjango.SIGNING_SECRET);
         env.put("OUTRIGGER_ENV", "dev");
         env.put("POWERTOOLS_SERVICE_NAME", "job-worker");
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Outrigger");

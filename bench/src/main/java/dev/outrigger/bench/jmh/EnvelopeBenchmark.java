@@ -66,6 +66,6 @@ public class EnvelopeBenchmark {
 
     @Benchmark
     public String signRequest() {
-        return RequestSigner.signature("bench-signing-secret", 1_750_000_000L, requestBody);
+        return RequestSigner.signature("bench-signing-secret", 1_750_000_000L, "POST", "tasks/reports.generate", requestBody);
     }
 }

@@ -1,5 +1,7 @@
 package dev.outrigger.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +14,8 @@ import java.time.Duration;
 public final class SignedDjangoClient {
     public static final String BASE_URL_ENV = "DJANGO_BASE_URL";
     private static final int MAX_BODY_CHARS = 4096;
+    /** Every call is a POST; the one value is both the request's method and the signed one. */
+    private static final String METHOD = "POST";
 
     /** Clients built by {@link #fromEnv}, weakly held, for {@link #resetAllConnections()} after a SnapStart restore. */
     private static final java.util.Set<SignedDjangoClient> OWNED =
@@ -92,23 +96,39 @@ public final class SignedDjangoClient {
         return baseUrl;
     }
 
-    public HttpResult post(String path, byte[] jsonBody, String jobId, int attempt, Duration timeout)
+    /**
+     * POSTs body to route, signed over the method, the route and the exact bytes sent. The URL and the signed route
+     * both come from {@link DjangoRoute#path()}, and body must name the route's action (it starts as
+     * {@link DjangoRoute#newBody()}), so a call authorizes the one endpoint it is sent to.
+     */
+    public HttpResult post(DjangoRoute route, ObjectNode body, String jobId, int attempt, Duration timeout)
             throws IOException, InterruptedException {
+        if (!route.isNamedBy(body)) {
+            throw new IllegalArgumentException("a call to " + route + " must carry " + route.namedAs()
+                    + " and no other task, hook or action");
+        }
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize the body for " + route, e);
+        }
         long timestamp = clock.instant().getEpochSecond();
-        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(path))
+        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve(route.path()))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header(RequestSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
-                .header(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(secret.secret(), timestamp, jsonBody))
+                .header(RequestSigner.SIGNATURE_HEADER,
+                        RequestSigner.signature(secret.secret(), timestamp, METHOD, route.path(), bytes))
                 .header(RequestSigner.JOB_ID_HEADER, jobId)
                 .header(RequestSigner.ATTEMPT_HEADER, Integer.toString(attempt))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(jsonBody))
+                .method(METHOD, HttpRequest.BodyPublishers.ofByteArray(bytes))
                 .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        String body = response.body();
-        if (body != null && body.length() > MAX_BODY_CHARS) {
-            body = body.substring(0, MAX_BODY_CHARS);
+        String answer = response.body();
+        if (answer != null && answer.length() > MAX_BODY_CHARS) {
+            answer = answer.substring(0, MAX_BODY_CHARS);
         }
-        return new HttpResult(response.statusCode(), response.headers().map(), body);
+        return new HttpResult(response.statusCode(), response.headers().map(), answer);
     }
 }

@@ -73,7 +73,8 @@ public final class SnapStartPriming implements Resource {
         JobEnvelope envelope = JobEnvelope.parse(SAMPLE_ENVELOPE);
         EnvelopeValidator.shared().validate("{\"version\":2}"); // the error path builds its messages too
         String json = envelope.toJson();
-        RequestSigner.signature("snapstart-priming-not-a-secret", 0L, json.getBytes(StandardCharsets.UTF_8));
+        RequestSigner.signature("snapstart-priming-not-a-secret", 0L, "POST", DjangoRoute.task("outrigger.priming").path(),
+                json.getBytes(StandardCharsets.UTF_8));
         Clock clock = Clock.systemUTC();
         HttpOutcomes.classify(new HttpResult(200, Map.of(), "{}"), clock);
         HttpOutcomes.classify(new HttpResult(503, Map.of("Retry-After", List.of("5")), ""), clock);

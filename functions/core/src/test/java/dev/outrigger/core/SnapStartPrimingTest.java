@@ -16,7 +16,7 @@ class SnapStartPrimingTest {
         String handle(String body) throws InvalidEnvelopeException {
             calls.incrementAndGet();
             JobEnvelope job = JobEnvelope.parse(body);
-            return job.id() + " " + RequestSigner.signature(secret.secret(), 1L, body.getBytes(StandardCharsets.UTF_8));
+            return job.id() + " " + RequestSigner.signature(secret.secret(), 1L, "POST", "tasks/mini", body.getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -42,7 +42,7 @@ class SnapStartPrimingTest {
         assertThat(handler.calls()).hasValue(1);
         assertThat(fetches).as("priming must not fetch the secret into the snapshot").hasValue(0);
         String body = JobEnvelope.create("django.task", Json.MAPPER.createObjectNode().put("task", "reports.generate")).toJson();
-        assertThat(handler.handle(body)).contains(" v1=");
+        assertThat(handler.handle(body)).contains(" v2=");
     }
 
     @Test

@@ -2,12 +2,12 @@ package dev.outrigger.cutover;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.DjangoRoute;
 import dev.outrigger.core.HttpResult;
 import dev.outrigger.core.Json;
 import dev.outrigger.core.SignedDjangoClient;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,13 +17,12 @@ import java.util.function.Supplier;
 
 /**
  * The two Django ops endpoints the cutover calls, as signed POSTs (DESIGN.md, "Signed calls to Django"):
- * {@code maintenance} ({"enabled", "reason"}) and {@code verify-writes} ({} or {"database"}).
+ * {@code maintenance} ({"action": "maintenance", "enabled", "reason"}) and {@code verify-writes}
+ * ({"action": "verify-writes"}, optionally with "database").
  * Failures are exceptions on purpose: they cross the Lambda boundary as the function error the state machine
  * catches by name.
  */
 public final class DjangoOps {
-    static final String MAINTENANCE_PATH = "maintenance";
-    static final String VERIFY_WRITES_PATH = "verify-writes";
     /** Only this much of Django's answer is kept in an error: enough to diagnose, never a page of HTML. */
     private static final int MAX_DETAIL_CHARS = 300;
 
@@ -43,10 +42,10 @@ public final class DjangoOps {
 
     /** Turns maintenance mode on or off; returns Django's answer ({"enabled", "reason", "changed_at"}). */
     public Map<String, Object> setMaintenance(boolean enabled, String reason) {
-        ObjectNode body = Json.MAPPER.createObjectNode().put("enabled", enabled).put("reason", reason);
-        HttpResult r = post(MAINTENANCE_PATH, body);
+        ObjectNode body = DjangoRoute.MAINTENANCE.newBody().put("enabled", enabled).put("reason", reason);
+        HttpResult r = post(DjangoRoute.MAINTENANCE, body);
         if (r.status() / 100 != 2) {
-            throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + MAINTENANCE_PATH + ": "
+            throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + DjangoRoute.MAINTENANCE + ": "
                     + detail(r.body()), r.status());
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -62,9 +61,9 @@ public final class DjangoOps {
      * "error", "message"}; the latter is {@link VerifyWritesFailed}, any other failure {@link DjangoCallFailed}.
      */
     public Map<String, Object> verifyWrites(Optional<String> database) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode body = DjangoRoute.VERIFY_WRITES.newBody();
         database.ifPresent(d -> body.put("database", d));
-        HttpResult r = post(VERIFY_WRITES_PATH, body);
+        HttpResult r = post(DjangoRoute.VERIFY_WRITES, body);
         Optional<JsonNode> answer = parse(r.body());
         Optional<JsonNode> ok = answer.map(a -> a.get("ok")).filter(JsonNode::isBoolean);
         if (r.status() / 100 == 2 && ok.isPresent() && ok.get().booleanValue()) {
@@ -76,20 +75,19 @@ public final class DjangoOps {
             throw new VerifyWritesFailed("database " + a.path("database").asText("?") + " did not take a write: "
                     + a.path("error").asText("unknown") + " " + detail(a.path("message").asText("")));
         }
-        throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + VERIFY_WRITES_PATH + ": "
+        throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + DjangoRoute.VERIFY_WRITES + ": "
                 + detail(r.body()), r.status());
     }
 
-    private HttpResult post(String path, ObjectNode body) {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    private HttpResult post(DjangoRoute route, ObjectNode body) {
         try {
-            return django.post(path, bytes, callIds.get(), 1, timeout);
+            return django.post(route, body, callIds.get(), 1, timeout);
         } catch (IOException e) {
-            throw new DjangoCallFailed("cannot reach Django for POST " + path + ": " + e.getClass().getSimpleName()
+            throw new DjangoCallFailed("cannot reach Django for POST " + route + ": " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : " " + detail(e.getMessage())), 0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DjangoCallFailed("interrupted while calling Django for POST " + path, 0);
+            throw new DjangoCallFailed("interrupted while calling Django for POST " + route, 0);
         }
     }
 

@@ -39,7 +39,7 @@ class DjangoOpsIT {
         assertThat(django.calls).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("maintenance");
             assertThat(c.signatureValid()).isTrue();
-            assertThat(c.body().toString()).isEqualTo("{\"enabled\":true,\"reason\":\"cutover\"}");
+            assertThat(c.body().toString()).isEqualTo("{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"cutover\"}");
             assertThat(c.jobId()).startsWith("cutover-");
         });
     }
@@ -82,7 +82,8 @@ class DjangoOpsIT {
         assertThat(out).containsEntry("ok", true).containsEntry("vendor", "postgresql").containsEntry("latency_ms", 3.5);
         assertThat(django.calls).singleElement().satisfies(c -> {
             assertThat(c.signatureValid()).isTrue();
-            assertThat(c.body().toString()).isEqualTo("{\"database\":\"default\"}");
+            assertThat(c.path()).isEqualTo("verify-writes");
+            assertThat(c.body().toString()).isEqualTo("{\"action\":\"verify-writes\",\"database\":\"default\"}");
         });
     }
 
@@ -94,7 +95,8 @@ class DjangoOpsIT {
                 .isInstanceOf(VerifyWritesFailed.class)
                 .hasMessage("database default did not take a write: OperationalError "
                         + "cannot execute INSERT in a read-only transaction");
-        assertThat(django.calls).singleElement().satisfies(c -> assertThat(c.body().toString()).isEqualTo("{}"));
+        assertThat(django.calls).singleElement().satisfies(c -> assertThat(c.body().toString())
+                .isEqualTo("{\"action\":\"verify-writes\"}"));
     }
 
     @Test

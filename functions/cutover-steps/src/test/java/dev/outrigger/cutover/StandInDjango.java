@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Django's ops endpoints on 127.0.0.1, verifying every signature the way Django does (401 when wrong).
+ * Django's ops endpoints on 127.0.0.1, verifying every call the way Django does with {@link RequestSigner#verify}: the
+ * v2 signature over the route it was sent to, the timestamp, and the body naming that action (401 when wrong).
  * Each path answers a configured status and body; calls are recorded.
  */
 final class StandInDjango implements AutoCloseable {
@@ -37,11 +38,10 @@ final class StandInDjango implements AutoCloseable {
         server.createContext("/internal/outrigger/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath().substring("/internal/outrigger/".length());
-            String ts = exchange.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
-            String sig = exchange.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
-            long now = System.currentTimeMillis() / 1000;
-            boolean valid = ts != null && sig != null
-                    && RequestSigner.verify(secret, sig, Long.parseLong(ts), body, now, 300);
+            boolean valid = RequestSigner.verify(secret, exchange.getRequestMethod(), path,
+                    exchange.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
+                    exchange.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
+                    System.currentTimeMillis() / 1000, 300);
             calls.add(new Call(path, Json.MAPPER.readTree(body), exchange.getRequestHeaders()
                     .getFirst(RequestSigner.JOB_ID_HEADER), valid));
             Answer a = valid ? answers.getOrDefault(path, new Answer(404, "{\"error\":\"not_found\"}"))

@@ -2,14 +2,13 @@ package dev.outrigger.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.DjangoRoute;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.HttpOutcomes;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
-import dev.outrigger.core.Json;
 import dev.outrigger.core.SignedDjangoClient;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -18,7 +17,7 @@ import java.util.regex.Pattern;
  * {@code django.task}: a signed POST to Django's {@code tasks/<task>} endpoint (DESIGN.md, "Signed calls to Django").
  *
  * <p>Payload: {@code {"task": "reports.generate", "args": [], "kwargs": {}}}. Request body:
- * {@code {"id", "task", "payload", "attempt", "meta"}}, where payload is the envelope's payload as published.
+ * {@code {"task", "id", "payload", "attempt", "meta"}}, where payload is the envelope's payload as published.
  */
 public final class DjangoTaskHandler implements JobHandler {
     public static final String TYPE = "django.task";
@@ -64,20 +63,19 @@ public final class DjangoTaskHandler implements JobHandler {
         if (kwargs != null && !kwargs.isNull() && !kwargs.isObject()) {
             return invalid("payload.kwargs: must be an object");
         }
-        ObjectNode body = Json.MAPPER.createObjectNode();
+        DjangoRoute route = DjangoRoute.task(name);
+        ObjectNode body = route.newBody();
         body.put("id", job.id());
-        body.put("task", name);
         body.set("payload", payload);
         body.put("attempt", attempt.number());
         ObjectNode meta = body.putObject("meta");
         job.meta().forEach(meta::put);
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
         Duration timeout = attempt.remaining(clock);
         if (timeout.isZero()) {
             return new JobOutcome.Retry("Timeout", "no time left for the call", null);
         }
         try {
-            return HttpOutcomes.classify(django.post("tasks/" + name, bytes, job.id(), attempt.number(), timeout), clock);
+            return HttpOutcomes.classify(django.post(route, body, job.id(), attempt.number(), timeout), clock);
         } catch (IOException e) {
             return HttpOutcomes.classify(e);
         } catch (InterruptedException e) {

@@ -151,7 +151,7 @@ class DjangoTaskHandlerIT {
         assertThat(request.header(RequestSigner.ATTEMPT_HEADER)).isEqualTo("3");
 
         JsonNode body = Json.MAPPER.readTree(request.body());
-        assertThat(body.properties()).extracting(Map.Entry::getKey).containsExactly("id", "task", "payload", "attempt", "meta");
+        assertThat(body.properties()).extracting(Map.Entry::getKey).containsExactly("task", "id", "payload", "attempt", "meta");
         assertThat(body.get("id").asText()).isEqualTo("job-django-0001");
         assertThat(body.get("task").asText()).isEqualTo("reports.generate");
         assertThat(body.get("payload")).isEqualTo(job.payload());
@@ -159,17 +159,27 @@ class DjangoTaskHandlerIT {
         assertThat(body.get("attempt").asInt()).isEqualTo(3);
         assertThat(body.get("meta")).isEqualTo(Json.MAPPER.readTree("{\"request_id\":\"req-123\"}"));
 
-        long timestamp = Long.parseLong(request.header(RequestSigner.TIMESTAMP_HEADER));
-        assertThat(timestamp).isBetween(before, after);
+        String timestamp = request.header(RequestSigner.TIMESTAMP_HEADER);
+        assertThat(Long.parseLong(timestamp)).isBetween(before, after);
         String signature = request.header(RequestSigner.SIGNATURE_HEADER);
-        assertThat(RequestSigner.verify(SECRET, signature, timestamp, request.body(), after, 300)).isTrue();
-        // The signature covers the exact bytes and the timestamp: any change breaks it.
+        // What Django recomputes: v2 over the method and the route the request arrived at, relative to the base URL.
+        String route = request.path().substring(BASE_PATH.length());
+        assertThat(route).isEqualTo("tasks/reports.generate");
+        assertThat(signature).startsWith("v2=");
+        assertThat(RequestSigner.verify(SECRET, request.method(), route, timestamp, signature, request.body(), after, 300)).isTrue();
+        // The signature covers the exact bytes, the timestamp and the route: any change breaks it.
         byte[] tampered = new String(request.body(), StandardCharsets.UTF_8).replace("\"attempt\":3", "\"attempt\":1")
                 .getBytes(StandardCharsets.UTF_8);
         assertThat(tampered).isNotEqualTo(request.body());
-        assertThat(RequestSigner.verify(SECRET, signature, timestamp, tampered, after, 300)).isFalse();
-        assertThat(RequestSigner.verify(SECRET, signature, timestamp + 1, request.body(), after, 300)).isFalse();
-        assertThat(RequestSigner.verify("another-secret", signature, timestamp, request.body(), after, 300)).isFalse();
+        assertThat(RequestSigner.verify(SECRET, request.method(), route, timestamp, signature, tampered, after, 300)).isFalse();
+        assertThat(RequestSigner.verify(SECRET, request.method(), route, Long.toString(Long.parseLong(timestamp) + 1),
+                signature, request.body(), after, 300)).isFalse();
+        assertThat(RequestSigner.verify(SECRET, request.method(), "tasks/reports.other", timestamp, signature, request.body(),
+                after, 300)).isFalse();
+        assertThat(RequestSigner.verify(SECRET, request.method(), "hooks/reports.generate", timestamp, signature,
+                request.body(), after, 300)).isFalse();
+        assertThat(RequestSigner.verify("another-secret", request.method(), route, timestamp, signature, request.body(),
+                after, 300)).isFalse();
         // The secret itself is never sent.
         assertThat(new String(request.body(), StandardCharsets.UTF_8)).doesNotContain(SECRET);
         assertThat(request.headers().values().stream().flatMap(List::stream)).noneMatch(v -> v.contains(SECRET));
@@ -198,9 +208,14 @@ class DjangoTaskHandlerIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"reports.generate", "cleanup", "app_1.do-thing", "A.B.C", "_private.task"})
-    void handle_validTaskName_isPostedUnchanged(String task) {
+    void handle_validTaskName_isPostedUnchanged_andSignedForThatRoute(String task) {
         assertThat(run(task)).isInstanceOf(JobOutcome.Succeeded.class);
-        assertThat(seen).singleElement().extracting(Seen::path).isEqualTo("/internal/outrigger/tasks/" + task);
+        assertThat(seen).singleElement().satisfies(s -> {
+            assertThat(s.path()).isEqualTo("/internal/outrigger/tasks/" + task);
+            assertThat(RequestSigner.verify(SECRET, s.method(), s.path().substring(BASE_PATH.length()),
+                    s.header(RequestSigner.TIMESTAMP_HEADER), s.header(RequestSigner.SIGNATURE_HEADER), s.body(),
+                    Instant.now().getEpochSecond(), 300)).isTrue();
+        });
     }
 
     @ParameterizedTest

@@ -74,10 +74,12 @@ class JobWorkerIT {
         django.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         django.createContext("/internal/outrigger/tasks/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            String ts = exchange.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
-            String sig = exchange.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
+            String route = exchange.getRequestURI().getPath().substring("/internal/outrigger/".length());
             int status;
-            if (ts == null || !RequestSigner.verify(SECRET, sig, Long.parseLong(ts), body, Instant.now().getEpochSecond(), 300)) {
+            if (!RequestSigner.verify(SECRET, exchange.getRequestMethod(), route,
+                    exchange.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
+                    exchange.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
+                    Instant.now().getEpochSecond(), 300)) {
                 badSignatures.incrementAndGet();
                 status = 401;
             } else {

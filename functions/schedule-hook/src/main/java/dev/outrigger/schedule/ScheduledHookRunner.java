@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.ConfigException;
+import dev.outrigger.core.DjangoRoute;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.HttpResult;
 import dev.outrigger.core.JobEnvelope;
@@ -12,7 +13,6 @@ import dev.outrigger.core.SignedDjangoClient;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,7 +22,7 @@ import java.util.Map;
  * Runs one scheduled hook.
  * <ul>
  *   <li>{@code call}: a signed POST to Django's {@code hooks/<name>} with body
- *       {"id","hook","scheduled_time","execution_id","args"} and job id {@code hook:<name>:<scheduled time>}. 2xx and
+ *       {"hook","id","scheduled_time","execution_id","args"} and job id {@code hook:<name>:<scheduled time>}. 2xx and
  *       409 (already done) succeed; anything else, or no answer, throws {@link HookFailedException}.</li>
  *   <li>{@code enqueue}: a {@code django.task} job with the same id and payload {"task","args","kwargs"} on
  *       JOBS_QUEUE_URL, or on JOBS_QUEUE_URL_&lt;QUEUE&gt; when args name a queue; the job worker's retries and DLQ
@@ -70,18 +70,18 @@ public final class ScheduledHookRunner {
         if (django == null) {
             throw new ConfigException("hook '" + in.hook() + "' is mode call but " + SignedDjangoClient.BASE_URL_ENV + " is not set");
         }
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        // The dedupe key goes in the body because only the body is signed (X-Outrigger-Job-Id is not), and it is not
-        // execution_id: Scheduler doesn't promise the same execution id when it delivers one firing twice.
+        DjangoRoute route = DjangoRoute.hook(in.hook());
+        ObjectNode body = route.newBody();
+        // The dedupe key goes in the body because the signature covers the body, not X-Outrigger-Job-Id, and it is
+        // not execution_id: Scheduler doesn't promise the same execution id when it delivers one firing twice.
         body.put("id", in.jobId());
-        body.put("hook", in.hook());
         body.put("scheduled_time", in.scheduledTime().toString());
         body.put("execution_id", in.executionId());
         body.set("args", in.args());
-        String path = "hooks/" + in.hook();
+        String path = route.path();
         HttpResult r;
         try {
-            r = django.post(path, body.toString().getBytes(StandardCharsets.UTF_8), in.jobId(), 1, timeout);
+            r = django.post(route, body, in.jobId(), 1, timeout);
         } catch (HttpTimeoutException e) {
             throw new HookFailedException(0, "hook '" + in.hook() + "': Django did not answer " + path + " within " + timeout.toSeconds() + " s", e);
         } catch (ConnectException e) {

@@ -62,11 +62,26 @@ class ScheduledHookRunnerIT {
         assertThat(out).containsEntry("job_id", "hook:clearsessions:2026-11-21T03:00:00Z").containsEntry("status", 200);
         assertThat(django.calls).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("/internal/outrigger/hooks/clearsessions");
+            assertThat(c.status()).as("the stand-in verified v2 over hooks/clearsessions").isEqualTo(200);
             JsonNode body = Json.MAPPER.readTree(c.body());
             assertThat(body.get("hook").asText()).isEqualTo("clearsessions");
+            assertThat(body.get("id").asText()).isEqualTo("hook:clearsessions:2026-11-21T03:00:00Z");
+            assertThat(body.has("task") || body.has("action")).isFalse();
             assertThat(body.get("scheduled_time").asText()).isEqualTo("2026-11-21T03:00:00Z");
             assertThat(body.get("execution_id").asText()).isEqualTo("exec-1");
             assertThat(body.get("args").toString()).isEqualTo("[\"--verbosity\",\"2\"]");
+        });
+    }
+
+    @Test
+    void call_hookNameWithDotsAndColons_isSignedForTheRouteItIsPostedTo() {
+        Map<String, Object> out = handler.handleRequest(Map.of("hook", "reports.weekly:eu-central", "mode", "call",
+                "scheduled_time", "2026-11-23T07:00:00Z", "execution_id", "exec-2"), null);
+
+        assertThat(out).containsEntry("status", 200);
+        assertThat(django.calls).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo("/internal/outrigger/hooks/reports.weekly:eu-central");
+            assertThat(c.status()).isEqualTo(200);
         });
     }
 

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Django's hook endpoint as the signed-call contract describes it: verifies the signature and timestamp, treats a
+ * Django's hook endpoint as the signed-call contract describes it: verifies the v2 signature over the route the call
+ * was sent to, the timestamp and that the body names that hook ({@link RequestSigner#verify}), treats a
  * repeated job id as already done (409), runs each hook once. {@code failFirst} answers 500 to that many calls.
  */
 final class StandInDjango implements AutoCloseable {
@@ -29,15 +30,18 @@ final class StandInDjango implements AutoCloseable {
     private final Set<String> done = Collections.synchronizedSet(new HashSet<>());
     final AtomicInteger failFirst = new AtomicInteger();
 
+    private static final String BASE_PATH = "/internal/outrigger/";
+
     StandInDjango(String secret) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/internal/outrigger/hooks/", ex -> {
+        server.createContext(BASE_PATH + "hooks/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            String ts = ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
-            String sig = ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
+            String route = ex.getRequestURI().getPath().substring(BASE_PATH.length());
             String jobId = ex.getRequestHeaders().getFirst(RequestSigner.JOB_ID_HEADER);
             int status;
-            if (ts == null || sig == null || !RequestSigner.verify(secret, sig, Long.parseLong(ts), body,
+            if (!RequestSigner.verify(secret, ex.getRequestMethod(), route,
+                    ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
+                    ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
                     System.currentTimeMillis() / 1000, 300)) {
                 status = 401;
             } else if (failFirst.getAndDecrement() > 0) {
@@ -58,7 +62,7 @@ final class StandInDjango implements AutoCloseable {
     }
 
     URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/internal/outrigger/");
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + BASE_PATH);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.DjangoRoute;
 import dev.outrigger.core.Json;
 import dev.outrigger.core.RequestSigner;
 import dev.outrigger.local.runtime.InvocationResult;
@@ -61,6 +62,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 class DjangoEndToEndIT {
     private static final String PYTHON = System.getenv().getOrDefault("OUTRIGGER_DJANGO_PYTHON", "/usr/bin/python3");
     private static final Duration DEADLINE = Duration.ofSeconds(20);
+    /** The task the direct signed calls run. */
+    private static final DjangoRoute RECORD = DjangoRoute.task("example.record");
 
     private final String secret = "e2e-" + UUID.randomUUID();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -226,9 +229,9 @@ class DjangoEndToEndIT {
         String staleId = "e2e-stale-" + UUID.randomUUID();
         String goodId = "e2e-signed-" + UUID.randomUUID();
 
-        HttpResponse<String> forged = callTask(forgedId, "wrong-" + secret, now);
-        HttpResponse<String> stale = callTask(staleId, secret, now - 3600);
-        HttpResponse<String> good = callTask(goodId, secret, now);
+        HttpResponse<String> forged = callTask(forgedId, "wrong-" + secret, now, RECORD.path());
+        HttpResponse<String> stale = callTask(staleId, secret, now - 3600, RECORD.path());
+        HttpResponse<String> good = callTask(goodId, secret, now, RECORD.path());
 
         assertThat(forged.statusCode()).as(forged.body()).isEqualTo(401);
         assertThat(Json.MAPPER.readTree(forged.body()).path("error").asText()).isEqualTo("unauthorized");
@@ -268,6 +271,24 @@ class DjangoEndToEndIT {
         assertThat(rows.get(1).path("job_id").asText()).isNotEqualTo(jobId);
     }
 
+    @Test
+    void signedTaskCall_replayedToAHookOrMaintenance_isRefused401_andRunsNothing() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String jobId = "e2e-replayed-" + UUID.randomUUID();
+        int hooksBefore = hookRows().size();
+
+        HttpResponse<String> toHook = callTask(jobId, secret, now, "hooks/clearsessions");
+        HttpResponse<String> toMaintenance = callTask(jobId, secret, now, "maintenance");
+
+        assertThat(toHook.statusCode()).as(toHook.body()).isEqualTo(401);
+        assertThat(toMaintenance.statusCode()).as(toMaintenance.body()).isEqualTo(401);
+        assertThat(hookRows()).hasSize(hooksBefore);
+        assertThat(get("example/records").statusCode()).as("maintenance stayed off").isEqualTo(200);
+        // the control: the very same signed call at the route it was signed for runs
+        assertThat(callTask(jobId, secret, now, RECORD.path()).statusCode()).isEqualTo(200);
+        assertThat(taskRows(jobId)).hasSize(1);
+    }
+
     /** Invokes template.yaml's schedule-hook function once, as Scheduler does, and returns what it reports. */
     private Map<String, Object> invokeHookFunction(String inputJson) throws Exception {
         LocalFunction fn = runtime.functions().values().stream()
@@ -294,21 +315,24 @@ class DjangoEndToEndIT {
         return Json.MAPPER.readTree(r.body()).path("job_id").asText();
     }
 
-    /** A call as the worker makes it, signed with the given secret and timestamp. */
-    private HttpResponse<String> callTask(String jobId, String signingSecret, long timestamp) throws Exception {
-        ObjectNode body = Json.MAPPER.createObjectNode();
+    /**
+     * A call as the worker makes it to tasks/example.record (body and v2 signature), signed with the given secret and
+     * timestamp, sent to sentTo (relative to Outrigger's base URL): another route replays it there.
+     */
+    private HttpResponse<String> callTask(String jobId, String signingSecret, long timestamp, String sentTo) throws Exception {
+        ObjectNode body = RECORD.newBody();
         body.put("id", jobId);
-        body.put("task", "example.record");
         ObjectNode payload = body.putObject("payload");
         payload.put("task", "example.record");
         payload.putArray("args");
         payload.putObject("kwargs").put("label", "direct");
         body.put("attempt", 1);
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(djangoBase.resolve("internal/outrigger/tasks/example.record"))
+        return http.send(HttpRequest.newBuilder(djangoBase.resolve("internal/outrigger/" + sentTo))
                         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                         .header(RequestSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
-                        .header(RequestSigner.SIGNATURE_HEADER, RequestSigner.signature(signingSecret, timestamp, bytes))
+                        .header(RequestSigner.SIGNATURE_HEADER,
+                                RequestSigner.signature(signingSecret, timestamp, "POST", RECORD.path(), bytes))
                         .header(RequestSigner.JOB_ID_HEADER, jobId).header(RequestSigner.ATTEMPT_HEADER, "1")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
                 HttpResponse.BodyHandlers.ofString());

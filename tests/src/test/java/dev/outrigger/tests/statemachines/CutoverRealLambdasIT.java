@@ -44,10 +44,10 @@ class CutoverRealLambdasIT {
         django.createContext("/internal/outrigger/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String path = ex.getRequestURI().getPath().substring("/internal/outrigger/".length());
-            String ts = ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
-            String sig = ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
-            boolean signed = ts != null && sig != null
-                    && RequestSigner.verify(SECRET, sig, Long.parseLong(ts), body, System.currentTimeMillis() / 1000, 300);
+            boolean signed = RequestSigner.verify(SECRET, ex.getRequestMethod(), path,
+                    ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
+                    ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
+                    System.currentTimeMillis() / 1000, 300);
             calls.add(new Call(path, new String(body, StandardCharsets.UTF_8), signed));
             int status;
             String answer;
@@ -121,8 +121,10 @@ class CutoverRealLambdasIT {
                 "MaintenanceOff", "NotifyCutoverSucceeded", "CutoverSucceeded");
         assertThat(calls).extracting(Call::path).containsExactly("maintenance", "verify-writes", "maintenance");
         assertThat(calls).allMatch(Call::signed);
-        assertThat(calls.getFirst().body()).isEqualTo("{\"enabled\":true,\"reason\":\"Database cutover in progress\"}");
-        assertThat(calls.getLast().body()).isEqualTo("{\"enabled\":false,\"reason\":\"Database cutover complete\"}");
+        assertThat(calls.getFirst().body())
+                .isEqualTo("{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"Database cutover in progress\"}");
+        assertThat(calls.getLast().body())
+                .isEqualTo("{\"action\":\"maintenance\",\"enabled\":false,\"reason\":\"Database cutover complete\"}");
         assertThat(run.message()).contains("Writes verified on database default; sequences reset.", "Maintenance: off");
     }
 

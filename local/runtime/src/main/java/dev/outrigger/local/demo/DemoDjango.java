@@ -23,8 +23,9 @@ import java.util.function.Consumer;
 
 /**
  * A stand-in for Django's signed task endpoint ({@code POST <base>/tasks/<task>}) on 127.0.0.1, for the demo and
- * the end-to-end tests. It checks every request's signature with {@link RequestSigner#verify} (401 when it is
- * wrong, as {@code outrigger_django} does) and answers by task name:
+ * the end-to-end tests. It checks every request with {@link RequestSigner#verify} as {@code outrigger_django} does (the
+ * v2 signature over the route it was sent to, the timestamp, the body naming that task; 401 when wrong) and answers
+ * by task name:
  * <ul>
  *   <li>{@code demo.ok}: 200</li>
  *   <li>{@code demo.flaky}: 503 for the first {@code failures} calls of a job id (default 2), then 200</li>
@@ -101,7 +102,11 @@ public final class DemoDjango implements AutoCloseable {
             String task = ex.getRequestURI().getPath().substring((BASE_PATH + "tasks/").length());
             String jobId = ex.getRequestHeaders().getFirst(RequestSigner.JOB_ID_HEADER);
             int attempt = parseInt(ex.getRequestHeaders().getFirst(RequestSigner.ATTEMPT_HEADER));
-            boolean valid = signatureValid(ex, body);
+            boolean valid = RequestSigner.verify(secret, ex.getRequestMethod(),
+                    ex.getRequestURI().getPath().substring(BASE_PATH.length()),
+                    ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
+                    ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
+                    System.currentTimeMillis() / 1000, TOLERANCE_S);
             JsonNode payload = null;
             try {
                 payload = Json.MAPPER.readTree(body).path("payload");
@@ -150,19 +155,6 @@ public final class DemoDjango implements AutoCloseable {
             listeners.forEach(l -> l.accept(call));
         } finally {
             inProgress.decrementAndGet();
-        }
-    }
-
-    private boolean signatureValid(HttpExchange ex, byte[] body) {
-        String ts = ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
-        String sig = ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
-        if (ts == null || sig == null) {
-            return false;
-        }
-        try {
-            return RequestSigner.verify(secret, sig, Long.parseLong(ts), body, System.currentTimeMillis() / 1000, TOLERANCE_S);
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 

@@ -42,10 +42,10 @@ class SfnRealLambdasIT {
         django.createContext("/internal/outrigger/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String path = ex.getRequestURI().getPath().substring("/internal/outrigger/".length());
-            String ts = ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
-            String sig = ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER);
-            boolean signed = ts != null && sig != null
-                    && RequestSigner.verify(SECRET, sig, Long.parseLong(ts), body, System.currentTimeMillis() / 1000, 300);
+            boolean signed = RequestSigner.verify(SECRET, ex.getRequestMethod(), path,
+                    ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
+                    ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
+                    System.currentTimeMillis() / 1000, 300);
             String text = new String(body, StandardCharsets.UTF_8);
             calls.add(new Call(path, text, signed));
             int status;
@@ -101,7 +101,8 @@ class SfnRealLambdasIT {
         assertThat(json.get("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(calls).extracting(Call::path).containsExactly("maintenance", "verify-writes", "maintenance");
         assertThat(calls).allMatch(Call::signed);
-        assertThat(calls.getFirst().body()).isEqualTo("{\"enabled\":true,\"reason\":\"Database cutover in progress\"}");
+        assertThat(calls.getFirst().body())
+                .isEqualTo("{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"Database cutover in progress\"}");
     }
 
     @Test
