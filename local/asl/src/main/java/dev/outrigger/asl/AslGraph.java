@@ -1,10 +1,7 @@
 package dev.outrigger.asl;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +129,7 @@ public final class AslGraph {
 
     private static Model model(AslDefinition def, Optional<ExecutionResult> result) {
         Model m = new Model();
-        addMachine(m, def.json(), "");
+        addMachine(m, def.machine(), "");
         result.ifPresent(r -> {
             for (HistoryEvent e : r.history()) {
                 m.visited.add(e.stateName());
@@ -145,45 +142,22 @@ public final class AslGraph {
         return m;
     }
 
-    private static void addMachine(Model m, JsonNode machine, String parent) {
-        JsonNode states = machine.get("States");
-        for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String name = e.getKey();
-            JsonNode s = e.getValue();
-            String type = s.get("Type").textValue();
-            m.nodes.put(name, new Node(name, type, parent));
+    private static void addMachine(Model m, AslDefinition.Machine machine, String parent) {
+        for (State s : machine.states().values()) {
+            String name = s.name();
+            m.nodes.put(name, new Node(name, s.type(), parent));
             m.children.computeIfAbsent(parent, k -> new ArrayList<>()).add(name);
-            if (s.has("Next")) {
-                m.edges.add(new Edge(name, s.get("Next").textValue(), ""));
-            }
-            if (parent.isEmpty() && (s.path("End").asBoolean(false) || type.equals("Succeed") || type.equals("Fail"))) {
+            if (parent.isEmpty() && s.terminal()) {
                 m.edges.add(new Edge(name, "__end", ""));
             }
-            if (s.has("Choices")) {
-                int i = 0;
-                for (JsonNode c : s.get("Choices")) {
-                    m.edges.add(new Edge(name, c.get("Next").textValue(), "rule " + (i++)));
+            for (State.Transition t : s.transitions()) {
+                m.edges.add(new Edge(name, t.target(), t.label()));
+            }
+            switch (s) {
+                case State.Parallel p -> p.branches().forEach(b -> addMachine(m, b, name));
+                case State.Map map -> addMachine(m, map.processor(), name);
+                default -> {
                 }
-            }
-            if (s.has("Default")) {
-                m.edges.add(new Edge(name, s.get("Default").textValue(), "default"));
-            }
-            if (s.has("Catch")) {
-                for (JsonNode c : s.get("Catch")) {
-                    List<String> errs = new ArrayList<>();
-                    c.get("ErrorEquals").forEach(x -> errs.add(x.textValue()));
-                    m.edges.add(new Edge(name, c.get("Next").textValue(), "catch " + String.join(",", errs)));
-                }
-            }
-            if (s.has("Branches")) {
-                for (JsonNode br : s.get("Branches")) {
-                    addMachine(m, br, name);
-                }
-            }
-            JsonNode proc = s.has("ItemProcessor") ? s.get("ItemProcessor") : s.get("Iterator");
-            if (proc != null) {
-                addMachine(m, proc, name);
             }
         }
     }

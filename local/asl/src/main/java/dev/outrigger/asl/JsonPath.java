@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +51,14 @@ public final class JsonPath {
     private final Root root;
     private final String variable;
     private final List<Step> steps;
+    private final boolean definite;
 
-    private JsonPath(String text, Root root, String variable, List<Step> steps) {
+    JsonPath(String text, Root root, String variable, List<Step> steps) {
         this.text = text;
         this.root = root;
         this.variable = variable;
         this.steps = steps;
+        this.definite = steps.stream().allMatch(s -> s instanceof Name || s instanceof Index);
     }
 
     public String text() {
@@ -75,7 +76,7 @@ public final class JsonPath {
 
     /** True when the path names exactly one node (AWS calls this a Reference Path when it also has no filters). */
     public boolean isDefinite() {
-        return steps.stream().allMatch(s -> s instanceof Name || s instanceof Index);
+        return definite;
     }
 
     /** Thrown when text is not a JSONPath this engine understands. */
@@ -96,8 +97,7 @@ public final class JsonPath {
         if (text == null || !text.startsWith("$")) {
             throw new InvalidPathException("'" + text + "' is not a JSONPath: it must start with '$'");
         }
-        Parser p = new Parser(text);
-        return p.parsePath();
+        return new JsonPathParser(text).parsePath();
     }
 
     /**
@@ -283,360 +283,6 @@ public final class JsonPath {
     /** A filter predicate, {@code ?( ... )}. */
     interface FilterExpr {
         boolean test(JsonNode current);
-    }
-
-    /** A filter operand: a literal or a relative path from @ (or absolute from $, evaluated against the item). */
-    private interface Operand {
-        Optional<JsonNode> value(JsonNode current);
-    }
-
-    private static final class Parser {
-        private final String s;
-        private int pos;
-
-        Parser(String s) {
-            this.s = s;
-        }
-
-        private InvalidPathException error(String what) {
-            return new InvalidPathException("Invalid JSONPath '" + s + "': " + what + " at position " + pos);
-        }
-
-        JsonPath parsePath() {
-            Root root;
-            String variable = null;
-            pos = 1;
-            if (s.startsWith("$$")) {
-                root = Root.CONTEXT;
-                pos = 2;
-            } else if (s.length() > 1 && isIdentStart(s.charAt(1))) {
-                root = Root.VARIABLE;
-                int start = pos;
-                while (pos < s.length() && isIdentPart(s.charAt(pos))) {
-                    pos++;
-                }
-                variable = s.substring(start, pos);
-            } else {
-                root = Root.INPUT;
-            }
-            List<Step> steps = parseSteps(false);
-            if (pos != s.length()) {
-                throw error("unexpected '" + s.charAt(pos) + "'");
-            }
-            return new JsonPath(s, root, variable, List.copyOf(steps));
-        }
-
-        /** Parses steps until the end, or (inside a filter) until a character that cannot continue a path. */
-        List<Step> parseSteps(boolean inFilter) {
-            List<Step> steps = new ArrayList<>();
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c == '.') {
-                    if (pos + 1 < s.length() && s.charAt(pos + 1) == '.') {
-                        pos += 2;
-                        Step inner;
-                        if (pos < s.length() && s.charAt(pos) == '[') {
-                            inner = parseBracket();
-                        } else if (pos < s.length() && s.charAt(pos) == '*') {
-                            pos++;
-                            inner = new Wildcard();
-                        } else {
-                            inner = new Name(parseDotName());
-                        }
-                        steps.add(new DeepScan(inner));
-                        continue;
-                    }
-                    pos++;
-                    if (pos < s.length() && s.charAt(pos) == '*') {
-                        pos++;
-                        steps.add(new Wildcard());
-                    } else {
-                        steps.add(new Name(parseDotName()));
-                    }
-                } else if (c == '[') {
-                    steps.add(parseBracket());
-                } else if (inFilter) {
-                    break;
-                } else {
-                    throw error("unexpected '" + c + "'");
-                }
-            }
-            return steps;
-        }
-
-        private String parseDotName() {
-            int start = pos;
-            // Step Functions accepts names with most characters; stop at the structural ones.
-            while (pos < s.length() && ".[]()=!<>&| ,'\"".indexOf(s.charAt(pos)) < 0) {
-                pos++;
-            }
-            if (pos == start) {
-                throw error("empty name");
-            }
-            return s.substring(start, pos);
-        }
-
-        private Step parseBracket() {
-            pos++; // [
-            skipWs();
-            if (pos >= s.length()) {
-                throw error("unterminated '['");
-            }
-            char c = s.charAt(pos);
-            Step step;
-            if (c == '*') {
-                pos++;
-                step = new Wildcard();
-            } else if (c == '\'' || c == '"') {
-                List<String> names = new ArrayList<>();
-                names.add(parseQuoted());
-                skipWs();
-                while (pos < s.length() && s.charAt(pos) == ',') {
-                    pos++;
-                    skipWs();
-                    names.add(parseQuoted());
-                    skipWs();
-                }
-                step = names.size() == 1 ? new Name(names.getFirst()) : new Union(List.of(), names);
-            } else if (c == '?') {
-                pos++;
-                skipWs();
-                expect('(');
-                FilterExpr expr = parseOr();
-                skipWs();
-                expect(')');
-                step = new Filter(expr);
-            } else {
-                Integer first = c == ':' ? null : parseInt();
-                skipWs();
-                if (pos < s.length() && s.charAt(pos) == ':') {
-                    pos++;
-                    skipWs();
-                    Integer end = pos < s.length() && s.charAt(pos) != ']' && s.charAt(pos) != ':' ? parseInt() : null;
-                    int stepBy = 1;
-                    if (pos < s.length() && s.charAt(pos) == ':') {
-                        pos++;
-                        stepBy = parseInt();
-                        if (stepBy <= 0) {
-                            throw error("slice step must be positive");
-                        }
-                    }
-                    step = new Slice(first, end, stepBy);
-                } else if (pos < s.length() && s.charAt(pos) == ',') {
-                    List<Integer> idx = new ArrayList<>();
-                    idx.add(first);
-                    while (pos < s.length() && s.charAt(pos) == ',') {
-                        pos++;
-                        skipWs();
-                        idx.add(parseInt());
-                        skipWs();
-                    }
-                    step = new Union(idx, List.of());
-                } else {
-                    step = new Index(first);
-                }
-            }
-            skipWs();
-            expect(']');
-            return step;
-        }
-
-        private void expect(char c) {
-            if (pos >= s.length() || s.charAt(pos) != c) {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        private void skipWs() {
-            while (pos < s.length() && s.charAt(pos) == ' ') {
-                pos++;
-            }
-        }
-
-        private int parseInt() {
-            int start = pos;
-            if (pos < s.length() && s.charAt(pos) == '-') {
-                pos++;
-            }
-            while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            try {
-                return Integer.parseInt(s.substring(start, pos));
-            } catch (NumberFormatException e) {
-                throw error("expected an integer");
-            }
-        }
-
-        private String parseQuoted() {
-            char q = s.charAt(pos);
-            if (q != '\'' && q != '"') {
-                throw error("expected a quoted name");
-            }
-            pos++;
-            StringBuilder b = new StringBuilder();
-            while (pos < s.length() && s.charAt(pos) != q) {
-                char c = s.charAt(pos);
-                if (c == '\\' && pos + 1 < s.length()) {
-                    pos++;
-                    c = s.charAt(pos);
-                }
-                b.append(c);
-                pos++;
-            }
-            expect(q);
-            return b.toString();
-        }
-
-        private FilterExpr parseOr() {
-            FilterExpr left = parseAnd();
-            skipWs();
-            while (s.startsWith("||", pos)) {
-                pos += 2;
-                FilterExpr l = left;
-                FilterExpr r = parseAnd();
-                left = n -> l.test(n) || r.test(n);
-                skipWs();
-            }
-            return left;
-        }
-
-        private FilterExpr parseAnd() {
-            FilterExpr left = parseUnary();
-            skipWs();
-            while (s.startsWith("&&", pos)) {
-                pos += 2;
-                FilterExpr l = left;
-                FilterExpr r = parseUnary();
-                left = n -> l.test(n) && r.test(n);
-                skipWs();
-            }
-            return left;
-        }
-
-        private FilterExpr parseUnary() {
-            skipWs();
-            if (pos < s.length() && s.charAt(pos) == '!' && !s.startsWith("!=", pos)) {
-                pos++;
-                FilterExpr inner = parseUnary();
-                return n -> !inner.test(n);
-            }
-            if (pos < s.length() && s.charAt(pos) == '(') {
-                pos++;
-                FilterExpr inner = parseOr();
-                skipWs();
-                expect(')');
-                return inner;
-            }
-            Operand left = parseOperand();
-            skipWs();
-            String op = null;
-            for (String candidate : List.of("==", "!=", "<=", ">=", "<", ">")) {
-                if (s.startsWith(candidate, pos)) {
-                    op = candidate;
-                    break;
-                }
-            }
-            if (op == null) {
-                return n -> left.value(n).map(v -> !v.isBoolean() || v.booleanValue()).orElse(false);
-            }
-            pos += op.length();
-            skipWs();
-            Operand right = parseOperand();
-            String operator = op;
-            return n -> {
-                Optional<JsonNode> a = left.value(n);
-                Optional<JsonNode> b = right.value(n);
-                if (a.isEmpty() || b.isEmpty()) {
-                    // Jayway semantics: a missing value equals nothing, so only != holds.
-                    return operator.equals("!=");
-                }
-                return compare(a.get(), b.get(), operator);
-            };
-        }
-
-        private Operand parseOperand() {
-            skipWs();
-            if (pos >= s.length()) {
-                throw error("expected an operand");
-            }
-            char c = s.charAt(pos);
-            if (c == '@') {
-                pos++;
-                List<Step> steps = parseSteps(true);
-                JsonPath rel = new JsonPath("@", Root.INPUT, null, List.copyOf(steps));
-                return n -> {
-                    if (rel.isDefinite()) {
-                        try {
-                            return Optional.of(rel.read(n, null, null));
-                        } catch (PathNotFoundException e) {
-                            return Optional.empty();
-                        }
-                    }
-                    return Optional.of(rel.read(n, null, null));
-                };
-            }
-            if (c == '\'' || c == '"') {
-                JsonNode v = NF.textNode(parseQuoted());
-                return n -> Optional.of(v);
-            }
-            if (s.startsWith("true", pos)) {
-                pos += 4;
-                return n -> Optional.of(NF.booleanNode(true));
-            }
-            if (s.startsWith("false", pos)) {
-                pos += 5;
-                return n -> Optional.of(NF.booleanNode(false));
-            }
-            if (s.startsWith("null", pos)) {
-                pos += 4;
-                return n -> Optional.of(NF.nullNode());
-            }
-            int start = pos;
-            while (pos < s.length() && "-+.eE0123456789".indexOf(s.charAt(pos)) >= 0) {
-                pos++;
-            }
-            if (start == pos) {
-                throw error("unsupported filter operand");
-            }
-            try {
-                JsonNode v = NF.numberNode(new BigDecimal(s.substring(start, pos)));
-                return n -> Optional.of(v);
-            } catch (NumberFormatException e) {
-                throw error("bad number");
-            }
-        }
-    }
-
-    private static boolean compare(JsonNode a, JsonNode b, String op) {
-        if (a.isNumber() && b.isNumber()) {
-            int c = a.decimalValue().compareTo(b.decimalValue());
-            return switch (op) {
-                case "==" -> c == 0;
-                case "!=" -> c != 0;
-                case "<" -> c < 0;
-                case "<=" -> c <= 0;
-                case ">" -> c > 0;
-                default -> c >= 0;
-            };
-        }
-        if (a.isTextual() && b.isTextual()) {
-            int c = a.textValue().compareTo(b.textValue());
-            return switch (op) {
-                case "==" -> c == 0;
-                case "!=" -> c != 0;
-                case "<" -> c < 0;
-                case "<=" -> c <= 0;
-                case ">" -> c > 0;
-                default -> c >= 0;
-            };
-        }
-        return switch (op) {
-            case "==" -> a.equals(b);
-            case "!=" -> !a.equals(b);
-            default -> false;
-        };
     }
 
     static boolean isIdentStart(char c) {

@@ -112,4 +112,44 @@ class AslDefinitionTest {
         assertThat(d.machine().states()).containsOnlyKeys("P", "M");
         assertThat(d.timeoutSeconds()).contains(30);
     }
+
+    @Test
+    void validDefinition_isReadIntoTypedStates_withDefaultsAppliedAndRulesParsed() {
+        AslDefinition d = AslDefinition.parse("""
+                {"StartAt":"C","States":{
+                  "C":{"Type":"Choice","Choices":[{"And":[{"Variable":"$.n","NumericLessThanPath":"$.max"},
+                       {"Variable":"$.s","IsString":true}],"Next":"T"}],"Default":"M"},
+                  "T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","ResultPath":null,
+                       "Retry":[{"ErrorEquals":["States.ALL"]}],"Catch":[{"ErrorEquals":["E"],"Next":"M"}],"Next":"M"},
+                  "M":{"Type":"Map","Iterator":{"StartAt":"I","States":{"I":{"Type":"Succeed"}}},
+                       "Parameters":{"v.$":"$$.Map.Item.Value","k":1},"End":true}}}""", "typed.asl.json");
+
+        State.Choice choice = (State.Choice) d.allStates().get("C");
+        ChoiceRule.And and = (ChoiceRule.And) choice.choices().getFirst().rule();
+        assertThat(and.rules().getFirst()).isInstanceOfSatisfying(ChoiceRule.Comparison.class, c -> {
+            assertThat(c.variable().text()).isEqualTo("$.n");
+            assertThat(c.operator()).isEqualTo(
+                    new ChoiceRule.Operator(ChoiceRule.Kind.NUMERIC, ChoiceRule.Comparator.LESS_THAN, true));
+            assertThat(c.expected()).isInstanceOfSatisfying(ChoiceRule.ReadFrom.class,
+                    e -> assertThat(e.path().text()).isEqualTo("$.max"));
+        });
+        assertThat(and.rules().get(1)).isInstanceOfSatisfying(ChoiceRule.IsType.class,
+                t -> assertThat(t.type()).isEqualTo(ChoiceRule.ValueType.STRING));
+        assertThat(choice.defaultNext()).contains("M");
+
+        State.Task task = (State.Task) d.allStates().get("T");
+        assertThat(task.resultPath()).isEqualTo(Paths.DataPath.DISCARD);
+        RetryCatch.Retrier retrier = task.retry().getFirst();
+        assertThat(retrier.intervalSeconds()).isEqualTo(1.0);
+        assertThat(retrier.maxAttempts()).isEqualTo(3);
+        assertThat(retrier.backoffRate()).isEqualTo(2.0);
+        assertThat(retrier.fullJitter()).isFalse();
+        assertThat(task.transitions()).containsExactly(new State.Transition("M", ""), new State.Transition("M", "catch E"));
+
+        State.Map map = (State.Map) d.allStates().get("M");
+        assertThat(map.processor().states()).containsOnlyKeys("I");
+        assertThat(map.itemSelector()).as("the legacy Parameters select each item")
+                .get().isInstanceOf(PayloadTemplate.ObjectTemplate.class);
+        assertThat(map.terminal()).isTrue();
+    }
 }

@@ -384,6 +384,16 @@ class AslEngineTest {
     }
 
     @Test
+    void map_maxConcurrencyPathNotANonNegativeInteger_failsWithRuntimeNamingThePath() {
+        ExecutionResult r = run("""
+                {"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrencyPath":"$.mc","ItemsPath":"$.items",
+                 "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}""",
+                "{\"mc\":-1,\"items\":[1]}");
+        assertThat(r.error()).isEqualTo(Errors.RUNTIME);
+        assertThat(r.cause()).isEqualTo("state \"M\": MaxConcurrencyPath $.mc must select a non-negative integer, got -1");
+    }
+
+    @Test
     void map_itemsNotAnArray_failsWithRuntime_andACaughtItemFailureRoutesTheMap() {
         assertThat(run("""
                 {"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items",
