@@ -10,6 +10,8 @@ the task inside Django (views.task -> FrameworkCall) and writes the outcome to t
 import json
 import logging
 import uuid
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.apps import apps
 from django.conf import settings
@@ -121,7 +123,8 @@ class OutriggerBackend(BaseTaskBackend):
         self._check_importable(task)
         args, kwargs = self._json_arguments(args, kwargs)
         now = timezone.now()
-        delay = deferred.delay_seconds(task.run_after, now) if task.run_after is not None else 0
+        # run_after is always aware (validate_task), timezone.now() only with USE_TZ
+        delay = 0 if task.run_after is None else deferred.delay_seconds(task.run_after, datetime.now(dt_timezone.utc))
         scheduled = deferred.needs_schedule(delay)
         if scheduled and not (self.settings["SCHEDULE_GROUP"] and self.settings["SCHEDULER_ROLE_ARN"]):
             raise InvalidTask(
@@ -148,7 +151,7 @@ class OutriggerBackend(BaseTaskBackend):
         runs = Run.objects.using(conf.database())
         run = runs.create(job_id=result_id, kind=Run.KIND_TASK, name=task.module_path, status=Run.READY,
                           attempts=0, enqueued_at=now, backend=self.alias, queue_name=task.queue_name,
-                          run_after=task.run_after, args=args, kwargs=kwargs)
+                          run_after=_stored(task.run_after), args=args, kwargs=kwargs)
         try:
             if scheduled:
                 deferred.schedule(job, task.run_after, group=self.settings["SCHEDULE_GROUP"],
@@ -186,7 +189,7 @@ class OutriggerBackend(BaseTaskBackend):
             task = import_string(run.name)
             changes = {"backend": self.alias, "queue_name": run.queue_name}
             if run.run_after is not None:
-                changes["run_after"] = run.run_after
+                changes["run_after"] = _aware(run.run_after)
             task = task.using(**changes)
         result = TaskResult(
             task=task,
@@ -224,6 +227,17 @@ class OutriggerBackend(BaseTaskBackend):
                 f"TASKS[{self.alias!r}]['OPTIONS'] needs both SCHEDULE_GROUP and SCHEDULER_ROLE_ARN, or neither",
                 id="outrigger.E004"))
         return problems
+
+
+def _stored(when):
+    """run_after as the database takes it: aware with USE_TZ, else naive in TIME_ZONE (as Django stores datetimes)."""
+    if when is None or settings.USE_TZ:
+        return when
+    return timezone.make_naive(when, timezone.get_default_timezone())
+
+
+def _aware(when):
+    return when if timezone.is_aware(when) else timezone.make_aware(when, timezone.get_default_timezone())
 
 
 class FrameworkCall:

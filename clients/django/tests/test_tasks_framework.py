@@ -200,6 +200,15 @@ def test_enqueue_with_naive_run_after_is_refused_even_without_use_tz(sqs):
     _nothing_sent(sqs)
 
 
+@override_settings(USE_TZ=False)
+def test_aware_run_after_without_use_tz_is_stored_and_read_back_as_the_same_instant(sqs):
+    sqs.expect()
+    when = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)
+    result = tasks.add.using(run_after=when).enqueue(1, 2)
+    assert 0 < sqs.sent[0]["DelaySeconds"] <= 300
+    assert tf.default_task_backend.get_result(result.id).task.run_after == when
+
+
 def test_a_task_that_is_not_module_level_is_refused(sqs):
     with pytest.raises(tf.InvalidTask, match="module level"):
         @tf.task
