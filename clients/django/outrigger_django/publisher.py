@@ -30,11 +30,15 @@ _clients_lock = threading.Lock()
 
 def sqs_client():
     """The boto3 SQS client for the current settings (cached; boto3 clients are thread-safe)."""
+    return aws_client("sqs", conf.get("ENDPOINT_URL"))
+
+
+def aws_client(service, endpoint):
+    """A cached boto3 client for service in the configured region, at endpoint (None: the real AWS endpoint)."""
     import boto3
 
     region = conf.get("REGION")
-    endpoint = conf.get("ENDPOINT_URL")
-    key = (region, endpoint)
+    key = (service, region, endpoint)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -45,7 +49,7 @@ def sqs_client():
                 kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
             if session.region_name is None:
                 kwargs["region_name"] = "us-east-1"
-            client = session.client("sqs", **kwargs)
+            client = session.client(service, **kwargs)
             _clients[key] = client
         return client
 

@@ -2,11 +2,13 @@
 import json
 import logging
 import time
+import traceback
 import uuid
 from datetime import timedelta
 
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.urls import NoReverseMatch, get_resolver
 from django.utils import timezone
@@ -106,6 +108,15 @@ def _attempt(request, body):
         return 1
 
 
+def _max_attempts(body):
+    """The last attempt the worker allows (the lower of the envelope's max_attempts and the queue's
+    maxReceiveCount), or None from a worker that does not say: a failed try is then recorded as failed for good."""
+    value = body.get("max_attempts")
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        return None
+    return value
+
+
 def _meta(body):
     meta = body.get("meta") or {}
     return {str(k): str(v) for k, v in meta.items()} if isinstance(meta, dict) else {}
@@ -113,14 +124,16 @@ def _meta(body):
 
 @signed_endpoint("task")
 def task(request, body, name):
-    """body: {"task": name, "id": job id, "payload": {"task", "args": [...], "kwargs": {...}}, "attempt", "meta"}"""
-    fn = registry.get_task(name)
-    if fn is None:
+    """body: {"task": name, "id": job id, "payload": {"task", "args": [...], "kwargs": {...}}, "attempt",
+    "max_attempts", "meta"}. A payload with "backend" is a Tasks-framework task (name = its module path)."""
+    payload = body.get("payload", {})
+    framework = isinstance(payload, dict) and "backend" in payload
+    fn = None if framework else registry.get_task(name)
+    if fn is None and not framework:
         return _error(404, "unknown_task", f"no @outrigger_task named {name!r}")
     job_id = body.get("id")
     if not isinstance(job_id, str) or not job_id or len(job_id) > MAX_ID_LENGTH:
         return _error(400, "bad_request", f'"id" must be a non-empty string of at most {MAX_ID_LENGTH} characters')
-    payload = body.get("payload", {})
     if payload is None:
         payload = {}
     if not isinstance(payload, dict):
@@ -137,7 +150,16 @@ def task(request, body, name):
         return _error(400, "bad_request", '"payload.args" must be an array')
     if not isinstance(kwargs, dict):
         return _error(400, "bad_request", '"payload.kwargs" must be an object')
-    ctx = JobContext("task", name, job_id, _attempt(request, body), _meta(body))
+    ctx = JobContext("task", name, job_id, _attempt(request, body), _meta(body), None, _max_attempts(body))
+    if framework:
+        from .tasks import FrameworkCall, NotAnOutriggerTask
+
+        try:
+            call = FrameworkCall(name, payload, job_id)
+        except NotAnOutriggerTask as e:
+            log.warning("outrigger task refused name=%s id=%s reason=%s", name, job_id, e)
+            return _error(404, "unknown_task", str(e))
+        return _run_once(ctx, call, framework=call)
     return _run_once(ctx, lambda: fn(*args, **kwargs))
 
 
@@ -172,7 +194,7 @@ def hook(request, body, name):
     args = body.get("args")
     if args is None:
         args = {}
-    ctx = JobContext("hook", name, job_id, _attempt(request, body), _meta(body), execution_id)
+    ctx = JobContext("hook", name, job_id, _attempt(request, body), _meta(body), execution_id, _max_attempts(body))
     return _run_once(ctx, lambda: fn(scheduled_time, args))
 
 
@@ -182,9 +204,9 @@ class _Claim:
         self.outcome = outcome  # None = we hold the claim; else "already_done" / "in_progress"
 
 
-def _claim(ctx, alias):
-    """Claims ctx.job_id for this delivery: a committed insert of a unique row (or, for a failed or stale run,
-    a conditional update), so two concurrent deliveries can't both hold it."""
+def _claim(ctx, alias, defaults=None):
+    """Claims ctx.job_id for this delivery: a committed insert of a unique row (or, for a ready, failed or stale
+    run, a conditional update), so two concurrent deliveries can't both hold it."""
     from .models import OutriggerJobRun as Run
 
     token = uuid.uuid4().hex
@@ -192,16 +214,16 @@ def _claim(ctx, alias):
     runs = Run.objects.using(alias)
     try:
         with transaction.atomic(using=alias):
-            runs.create(job_id=ctx.job_id, kind=ctx.kind, name=ctx.name, status=Run.RUNNING, attempts=1,
-                        claim_token=token, started_at=now)
+            runs.create(job_id=ctx.job_id, kind=ctx.kind, name=ctx.name, status=Run.RUNNING, attempts=ctx.attempt,
+                        claim_token=token, started_at=now, last_attempted_at=now, **(defaults or {}))
         return _Claim(token)
     except IntegrityError:
         pass
     stale_before = now - timedelta(seconds=int(conf.get("CLAIM_TIMEOUT_S")))
     taken = runs.filter(job_id=ctx.job_id).filter(
-        Q(status=Run.FAILED) | Q(status=Run.RUNNING, started_at__lt=stale_before)
-    ).update(status=Run.RUNNING, claim_token=token, started_at=now, finished_at=None, attempts=F("attempts") + 1,
-             last_error="")
+        Q(status__in=[Run.READY, Run.FAILED]) | Q(status=Run.RUNNING, last_attempted_at__lt=stale_before)
+    ).update(status=Run.RUNNING, claim_token=token, started_at=Coalesce(F("started_at"), Value(now)),
+             last_attempted_at=now, finished_at=None, attempts=ctx.attempt, last_error="")
     if taken:
         return _Claim(token)
     status = runs.filter(job_id=ctx.job_id).values_list("status", flat=True).first()
@@ -209,7 +231,7 @@ def _claim(ctx, alias):
         return _Claim(outcome="already_done")
     if status is None:
         # the row vanished between insert and read (someone pruned it): try once more
-        return _claim(ctx, alias)
+        return _claim(ctx, alias, defaults)
     return _Claim(outcome="in_progress")
 
 
@@ -217,24 +239,48 @@ class _LostClaim(Exception):
     """Another delivery took the claim over (ours went stale); our work is rolled back."""
 
 
-def _release(ctx, alias, token, error_class):
+class _NotJson(Exception):
+    """A Tasks-framework task returned something that is not JSON; its run fails for good (a retry would too)."""
+
+
+# a failed try keeps this much of its traceback (the end, where the exception is) and the run this many tries
+MAX_TRACEBACK_CHARS = 16_384
+MAX_ERRORS_KEPT = 10
+
+
+def _record_failure(ctx, alias, token, error, final):
+    """The try failed: the claim is released with its error; the run is ready for the worker's retry, or failed
+    for good on the last attempt the worker allows (or PermanentError)."""
     from .models import OutriggerJobRun as Run
 
+    cause = error.__cause__ if isinstance(error, _NotJson) and error.__cause__ is not None else error
+    kind = type(cause)
+    text = "".join(traceback.format_exception(kind, cause, cause.__traceback__))
+    entry = {"exception_class_path": f"{kind.__module__}.{kind.__qualname__}",
+             "traceback": text[-MAX_TRACEBACK_CHARS:]}
     try:
-        Run.objects.using(alias).filter(job_id=ctx.job_id, claim_token=token, status=Run.RUNNING).update(
-            status=Run.FAILED, finished_at=timezone.now(), last_error=error_class[:200])
+        runs = Run.objects.using(alias).filter(job_id=ctx.job_id, claim_token=token, status=Run.RUNNING)
+        errors = runs.values_list("errors", flat=True).first() or []
+        runs.update(status=Run.FAILED if final else Run.READY, finished_at=timezone.now() if final else None,
+                    last_error=kind.__name__[:200], errors=(list(errors) + [entry])[-MAX_ERRORS_KEPT:])
     except DatabaseError as e:
         # the claim then stays "running" until CLAIM_TIMEOUT_S, after which a retry takes it over
         log.warning("outrigger could not release claim id=%s error=%s", ctx.job_id, type(e).__name__)
 
 
-def _run_once(ctx, call):
+def _is_last_attempt(ctx):
+    return ctx.max_attempts is None or ctx.attempt >= ctx.max_attempts
+
+
+def _run_once(ctx, call, framework=None):
+    """Runs call() once per job id. framework (a tasks.FrameworkCall) also stores the return value and sends the
+    Tasks framework's task_finished signal."""
     from .models import OutriggerJobRun as Run
 
     alias = conf.database()
     started = time.monotonic()
     try:
-        claim = _claim(ctx, alias)
+        claim = _claim(ctx, alias, framework.row_defaults() if framework else None)
     except DatabaseError as e:
         # e.g. SQLite "database is locked", or the database restarting: nothing ran, try again later
         log.warning("outrigger %s claim failed name=%s id=%s error=%s", ctx.kind, ctx.name, ctx.job_id,
@@ -257,10 +303,16 @@ def _run_once(ctx, call):
         # The task's own writes on `alias` and the "succeeded" mark commit together: if the process dies
         # half-way, neither is kept and the claim goes stale, so a later delivery runs the job again.
         with transaction.atomic(using=alias):
-            call()
+            value = call()
+            done = {"status": Run.SUCCEEDED, "finished_at": timezone.now()}
+            if framework is not None:
+                try:
+                    done["return_value"] = framework.encode_return(value)
+                except (TypeError, ValueError) as e:
+                    raise _NotJson(f"the return value is not JSON: {e}") from e
             marked = Run.objects.using(alias).filter(
                 job_id=ctx.job_id, claim_token=claim.token, status=Run.RUNNING
-            ).update(status=Run.SUCCEEDED, finished_at=timezone.now())
+            ).update(**done)
             if not marked:
                 raise _LostClaim()
     except _LostClaim:
@@ -269,28 +321,42 @@ def _run_once(ctx, call):
                                  "message": "another delivery took over this job"}, status=429)
         response["Retry-After"] = str(int(conf.get("IN_PROGRESS_RETRY_AFTER_S")))
         return response
-    except PermanentError as e:
-        _release(ctx, alias, claim.token, "PermanentError")
+    except (PermanentError, _NotJson) as e:
+        _record_failure(ctx, alias, claim.token, e, final=True)
         log.warning("outrigger %s permanent failure name=%s id=%s attempt=%s", ctx.kind, ctx.name, ctx.job_id,
                     ctx.attempt)
-        return _error(422, "permanent_error", e.message)
+        _finished(framework)
+        return _error(422, "permanent_error", e.message if isinstance(e, PermanentError) else str(e))
     except RetryLater as e:
-        _release(ctx, alias, claim.token, "RetryLater")
+        _record_failure(ctx, alias, claim.token, e, final=_is_last_attempt(ctx))
         log.info("outrigger %s retry later name=%s id=%s in=%ss", ctx.kind, ctx.name, ctx.job_id, e.seconds)
+        _finished(framework)
         response = _error(429, "retry_later", e.message, retry_after=e.seconds)
         response["Retry-After"] = str(e.seconds)
         return response
     except Exception as e:
-        _release(ctx, alias, claim.token, type(e).__name__)
-        # the traceback goes to Django's logs; the response carries only the class, never data
+        _record_failure(ctx, alias, claim.token, e, final=_is_last_attempt(ctx))
+        # the traceback goes to Django's logs and the run's row; the response carries only the class, never data
         log.exception("outrigger %s failed name=%s id=%s attempt=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt)
+        _finished(framework)
         return _error(500, "task_failed", f"{type(e).__name__} (see the Django logs)")
     finally:
         _current.reset(token)
+    _finished(framework)
     elapsed_ms = int((time.monotonic() - started) * 1000)
     log.info("outrigger %s done name=%s id=%s attempt=%s ms=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt,
              elapsed_ms)
     return JsonResponse({"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms})
+
+
+def _finished(framework):
+    if framework is None:
+        return
+    try:
+        framework.finished()
+    except Exception:
+        # a receiver's error must not turn a recorded outcome into another one
+        log.exception("outrigger task_finished receiver failed id=%s", framework.job_id)
 
 
 @signed_endpoint("action", "maintenance")

@@ -1,9 +1,12 @@
 import json
+import uuid
+from types import SimpleNamespace
 
 import pytest
+from botocore.stub import Stubber
 from django.conf import settings
 
-from outrigger_django import signed_headers
+from outrigger_django import publisher, signed_headers
 from outrigger_django.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_v1
 
 
@@ -91,3 +94,29 @@ def _reset_outrigger_state():
     yield
     maintenance.forget_cached_state()
     publisher.reset_clients()
+
+
+@pytest.fixture
+def sqs(monkeypatch):
+    """The package's own boto3 client with botocore's Stubber: no network; records every SendMessage call."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    client = publisher.sqs_client()
+    sent = []
+
+    def capture(params, **kwargs):
+        sent.append(dict(params))
+
+    client.meta.events.register("provide-client-params.sqs.SendMessage", capture)
+    stub = Stubber(client)
+    stub.activate()
+    # keep this client even when a test changes settings (which resets the package's client cache)
+    monkeypatch.setattr(publisher, "sqs_client", lambda: client)
+
+    def expect(n=1):
+        for _ in range(n):
+            stub.add_response("send_message", {"MessageId": str(uuid.uuid4()), "MD5OfMessageBody": "0" * 32})
+
+    yield SimpleNamespace(client=client, sent=sent, expect=expect, stub=stub)
+    stub.deactivate()
+    client.meta.events.unregister("provide-client-params.sqs.SendMessage", capture)

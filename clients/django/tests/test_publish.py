@@ -4,10 +4,8 @@ import io
 import json
 import time
 import uuid
-from types import SimpleNamespace
 
 import pytest
-from botocore.stub import Stubber
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
@@ -17,32 +15,6 @@ from outrigger_django.envelope import HandValidator, validate_envelope
 
 DEFAULT_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/outrigger-jobs-default"
 HEAVY_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/outrigger-jobs-heavy"
-
-
-@pytest.fixture
-def sqs(monkeypatch):
-    """The package's own boto3 client with botocore's Stubber: no network; records every SendMessage call."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    client = publisher.sqs_client()
-    sent = []
-
-    def capture(params, **kwargs):
-        sent.append(dict(params))
-
-    client.meta.events.register("provide-client-params.sqs.SendMessage", capture)
-    stub = Stubber(client)
-    stub.activate()
-    # keep this client even when a test changes settings (which resets the package's client cache)
-    monkeypatch.setattr(publisher, "sqs_client", lambda: client)
-
-    def expect(n=1):
-        for _ in range(n):
-            stub.add_response("send_message", {"MessageId": str(uuid.uuid4()), "MD5OfMessageBody": "0" * 32})
-
-    yield SimpleNamespace(client=client, sent=sent, expect=expect, stub=stub)
-    stub.deactivate()
-    client.meta.events.unregister("provide-client-params.sqs.SendMessage", capture)
 
 
 def body_of(params):

@@ -115,7 +115,8 @@ def test_task_exception_is500_rollsBackItsWrites_andTheRetryRuns(caller):
 
 def test_task_staleClaim_isTakenOver(caller, settings):
     OutriggerJobRun.objects.create(job_id="job-dead", kind="task", name="reports.generate", status="running",
-                                   claim_token="x" * 32, started_at=timezone.now() - timedelta(seconds=901))
+                                   claim_token="x" * 32, started_at=timezone.now() - timedelta(seconds=901),
+                                   last_attempted_at=timezone.now() - timedelta(seconds=901))
     response = caller.task("reports.generate", "job-dead")
     assert response.status_code == 200 and response.json()["status"] == "done"
     assert TaskRecord.objects.filter(job_id="job-dead").count() == 1
@@ -123,7 +124,8 @@ def test_task_staleClaim_isTakenOver(caller, settings):
 
 def test_task_freshClaimOfAnotherProcess_is429(caller):
     OutriggerJobRun.objects.create(job_id="job-busy", kind="task", name="reports.generate", status="running",
-                                   claim_token="x" * 32, started_at=timezone.now())
+                                   claim_token="x" * 32, started_at=timezone.now(),
+                                   last_attempted_at=timezone.now())
     assert caller.task("reports.generate", "job-busy").status_code == 429
     assert not TaskRecord.objects.exists()
 
@@ -241,7 +243,7 @@ def test_task_databaseUnavailableForClaim_is503AndNothingRuns(caller, monkeypatc
 
     from outrigger_django import views
 
-    def locked(ctx, alias):
+    def locked(ctx, alias, defaults=None):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(views, "_claim", locked)

@@ -1,4 +1,5 @@
 """A minimal real Django project for the package's tests: SQLite on disk (so threads share one database)."""
+import importlib.util
 import os
 import tempfile
 
@@ -12,17 +13,37 @@ TIME_ZONE = "UTC"
 ROOT_URLCONF = "testproject.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django 6.0+ has the Tasks framework built in; on 4.2 and 5.2 it is the django_tasks backport, an app
+TASKS_FRAMEWORK = "django.tasks" if importlib.util.find_spec("django.tasks") else "django_tasks"
+
 INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
     "outrigger_django",
     "testapp",
-]
+] + (["django_tasks"] if TASKS_FRAMEWORK == "django_tasks" and importlib.util.find_spec("django_tasks") else [])
 
 MIDDLEWARE = [
     "outrigger_django.middleware.MaintenanceModeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": [
+        "django.template.context_processors.request",
+        "django.contrib.auth.context_processors.auth",
+        "django.contrib.messages.context_processors.messages",
+    ]},
+}]
 
 DATABASES = {
     "default": {
@@ -47,6 +68,19 @@ OUTRIGGER = {
     "TIMESTAMP_TOLERANCE_S": 300,
     "MAINTENANCE_CHECK_INTERVAL_S": 0,
     "MAINTENANCE_EXEMPT_PATHS": ["/healthz", "/status/"],
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "outrigger_django.tasks.OutriggerBackend",
+        "QUEUES": ["default", "heavy"],
+        "OPTIONS": {
+            "SCHEDULE_GROUP": "outrigger-test-deferred",
+            "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/outrigger-test-deferred-scheduler",
+        },
+    },
+    # a backend that is not Outrigger's: the signed endpoint must refuse its tasks
+    "immediate": {"BACKEND": TASKS_FRAMEWORK + ".backends.immediate.ImmediateBackend"},
 }
 
 LOGGING = {

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 
@@ -15,4 +16,5 @@ urlpatterns = [
     path("healthz", healthz),
     path("status/deep", healthz),
     path("internal/outrigger/", include("outrigger_django.urls")),
+    path("admin/", admin.site.urls),
 ]

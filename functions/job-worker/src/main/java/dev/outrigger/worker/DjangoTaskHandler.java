@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * {@code django.task}: a signed POST to Django's {@code tasks/<task>} endpoint (DESIGN.md, "Signed calls to Django").
  *
  * <p>Payload: {@code {"task": "reports.generate", "args": [], "kwargs": {}}}. Request body:
- * {@code {"task", "id", "payload", "attempt", "meta"}}, where payload is the envelope's payload as published.
+ * {@code {"task", "id", "payload", "attempt", "max_attempts", "meta"}}, where payload is the envelope's payload as
+ * published and max_attempts (when known) the last attempt the worker allows, so Django can tell a failed try that
+ * will be retried from the final one (its Tasks-framework result is then FAILED).
  */
 public final class DjangoTaskHandler implements JobHandler {
     public static final String TYPE = "django.task";
@@ -68,6 +70,7 @@ public final class DjangoTaskHandler implements JobHandler {
         body.put("id", job.id());
         body.set("payload", payload);
         body.put("attempt", attempt.number());
+        attempt.lastAttempt().ifPresent(last -> body.put("max_attempts", last));
         ObjectNode meta = body.putObject("meta");
         job.meta().forEach(meta::put);
         Duration timeout = attempt.remaining(clock);

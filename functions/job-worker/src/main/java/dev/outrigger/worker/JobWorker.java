@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -279,7 +280,7 @@ public class JobWorker {
         long started = System.nanoTime();
         JobOutcome outcome = leader.envelope() == null
                 ? new JobOutcome.DeadLetter("InvalidEnvelope", leader.invalid().getMessage())
-                : attempt(leader.envelope(), attempt, remainingMillis);
+                : attempt(leader.envelope(), attempt, message.sourceQueueArn(), remainingMillis);
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         JobReport.Disposition disposition;
@@ -303,7 +304,7 @@ public class JobWorker {
     }
 
     /** One try of a valid envelope, bounded by its timeout; every failure becomes an outcome. */
-    private JobOutcome attempt(JobEnvelope job, int attempt, LongSupplier remainingMillis) {
+    private JobOutcome attempt(JobEnvelope job, int attempt, String sourceQueueArn, LongSupplier remainingMillis) {
         JobHandler handler;
         try {
             Optional<JobHandler> found = registry.find(job.type());
@@ -323,7 +324,8 @@ public class JobWorker {
         if (left.compareTo(timeout) < 0) {
             timeout = left.isNegative() ? Duration.ZERO : left;
         }
-        JobAttempt jobAttempt = new JobAttempt(job.id(), attempt, clock.instant().plus(timeout));
+        JobAttempt jobAttempt = new JobAttempt(job.id(), attempt, clock.instant().plus(timeout),
+                () -> lastAllowedAttempt(job.maxAttempts(), sourceQueueArn));
         Future<JobOutcome> future = threads.submit(() -> handler.handle(job, jobAttempt));
         try {
             JobOutcome outcome = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -342,6 +344,25 @@ public class JobWorker {
             LOG.warn("job handler threw {} (job_id={}, type={})", cause.getClass().getName(), job.id(), job.type());
             return new JobOutcome.Retry(cause.getClass().getSimpleName(), String.valueOf(cause.getMessage()), null);
         }
+    }
+
+    /**
+     * The attempt after which {@link #settleRetry} dead-letters instead of retrying: the lower of the envelope's
+     * max_attempts and the queue's maxReceiveCount. Looked up only when a handler asks (the queue's limit costs an
+     * SQS call once per queue), so a batch of other jobs still never builds the SQS client.
+     */
+    private OptionalInt lastAllowedAttempt(Integer maxAttempts, String sourceQueueArn) {
+        OptionalInt byQueue;
+        try {
+            byQueue = routes.route(sourceQueueArn).maxReceiveCount();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot look up queue {} for its maxReceiveCount: {}", sourceQueueArn, e.toString());
+            byQueue = OptionalInt.empty();
+        }
+        if (maxAttempts == null) {
+            return byQueue;
+        }
+        return OptionalInt.of(byQueue.isPresent() ? Math.min(maxAttempts, byQueue.getAsInt()) : maxAttempts);
     }
 
     private JobReport.Disposition settleRetry(Unit unit, JobOutcome.Retry retry) {

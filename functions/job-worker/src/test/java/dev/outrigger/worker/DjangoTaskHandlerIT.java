@@ -186,6 +186,17 @@ class DjangoTaskHandlerIT {
     }
 
     @Test
+    void handle_tellsDjangoTheLastAttemptTheWorkerAllows_whenKnown() throws Exception {
+        JobEnvelope job = job("reports.generate");
+        JobAttempt attempt = new JobAttempt(job.id(), 2, Instant.now().plusSeconds(2), () -> java.util.OptionalInt.of(5));
+        assertThat(handler.handle(job, attempt)).isInstanceOf(JobOutcome.Succeeded.class);
+        JsonNode body = Json.MAPPER.readTree(seen.get(0).body());
+        assertThat(body.properties()).extracting(Map.Entry::getKey)
+                .containsExactly("task", "id", "payload", "attempt", "max_attempts", "meta");
+        assertThat(body.get("max_attempts").asInt()).isEqualTo(5);
+    }
+
+    @Test
     void handle_jobWithoutMetaArgsOrKwargs_sendsEmptyMeta() throws Exception {
         ObjectNode payload = Json.MAPPER.createObjectNode().put("task", "cleanup");
         JobEnvelope job = JobEnvelope.create(DjangoTaskHandler.TYPE, payload);

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +29,7 @@ class JobWorkerTest {
     private final AtomicBoolean sqsBuilt = new AtomicBoolean();
     private final RecordingEvents events = new RecordingEvents();
     private final AtomicInteger calls = new AtomicInteger();
+    private final Map<String, OptionalInt> lastAttempts = new java.util.concurrent.ConcurrentHashMap<>();
     private final JobHandlerRegistry registry = new JobHandlerRegistry()
             .register(handler("test.ok", (job, attempt) -> {
                 calls.incrementAndGet();
@@ -41,6 +43,10 @@ class JobWorkerTest {
             .register(handler("test.dead", (job, attempt) -> new JobOutcome.DeadLetter("Http422", "HTTP 422: unprocessable")))
             .register(handler("test.boom", (job, attempt) -> {
                 throw new IllegalStateException("bug in handler");
+            }))
+            .register(handler("test.limit", (job, attempt) -> {
+                lastAttempts.put(job.id(), attempt.lastAttempt());
+                return new JobOutcome.Succeeded("ok");
             }))
             .register(handler("test.slow", (job, attempt) -> {
                 calls.incrementAndGet();
@@ -151,6 +157,16 @@ class JobWorkerTest {
                 .isEqualTo("gave up after 3 attempts (max_attempts 3): HTTP 503"));
         assertThat(sqs.sent).anySatisfy(r -> assertThat(r.messageAttributes().get("outrigger-error-message").stringValue())
                 .isEqualTo("gave up after 5 attempts (the queue's maxReceiveCount 5): HTTP 503"));
+    }
+
+    @Test
+    void lastAttempt_isTheLowerOfMaxAttemptsAndTheQueuesMaxReceiveCount_askedOnlyByHandlersThatWantIt() {
+        var batch = List.of(message(envelope("by-job", "test.limit", 3), 1), message(envelope("by-queue", "test.limit"), 1),
+                message(envelope("capped", "test.limit", 8), 1));
+        assertThat(worker().process(batch, PLENTY_OF_TIME)).isEmpty();
+        assertThat(lastAttempts).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "by-job", OptionalInt.of(3), "by-queue", OptionalInt.of(5), "capped", OptionalInt.of(5)));
+        assertThat(sqsBuilt).isTrue();
     }
 
     @Test

@@ -43,10 +43,15 @@ import java.util.function.BiFunction;
  * when the runtime started. A fire (with its retries) runs on the one scheduler thread, so a long retry sequence
  * delays the other schedules' fires.
  *
- * <p>Also serves the Scheduler API subset the CLI and the toggle function use on the emulator endpoint
- * (REST-JSON, signing name "scheduler"): ListSchedules {@code GET /schedules}, GetSchedule
+ * <p>Also serves the Scheduler API subset the CLI, the toggle function and Django's deferred tasks use on the emulator
+ * endpoint (REST-JSON, signing name "scheduler"): ListSchedules {@code GET /schedules}, GetSchedule
  * {@code GET /schedules/{name}}, UpdateSchedule {@code PUT /schedules/{name}} (State only is honoured locally),
- * plus a local-only {@code POST /schedules/{name}/fire} used by {@code outrigger schedules fire}.
+ * CreateSchedule {@code POST /schedules/{name}} and DeleteSchedule {@code DELETE /schedules/{name}}, plus a local-only
+ * {@code POST /schedules/{name}/fire} used by {@code outrigger schedules fire}. A schedule whose target is a template
+ * queue's ARN sends its Input there as the message body (the SQS target,
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html); one with
+ * ActionAfterCompletion DELETE is deleted once its last fire is done
+ * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
  */
 public final class LocalScheduler implements RuntimeExtension {
     /** Locally no retry waits longer than this (Scheduler's own backoff is not documented beyond "exponential"). */
@@ -63,31 +68,44 @@ public final class LocalScheduler implements RuntimeExtension {
         final ScheduleDef def;
         final AwsSchedule expression;
         final ZoneId zone;
+        /** where a rate counts from: the runtime's start for template schedules, creation for created ones */
+        final Instant rateAnchor;
+        /** ActionAfterCompletion DELETE: gone once no fire is left */
+        final boolean deleteAfterCompletion;
         volatile boolean enabled;
         volatile ScheduledFuture<?> next;
 
-        Entry(ScheduleDef def) {
+        Entry(ScheduleDef def, Instant rateAnchor, boolean deleteAfterCompletion) {
             this.def = def;
             this.expression = AwsSchedule.parse(def.expression());
             this.zone = ZoneId.of(def.timezone());
+            this.rateAnchor = rateAnchor;
+            this.deleteAfterCompletion = deleteAfterCompletion;
             this.enabled = def.enabled();
         }
     }
 
+    /** Schedule names, as CreateSchedule allows them. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[0-9a-zA-Z_.-]{1,64}");
+
     private final Clock clock;
     private final Duration retryDelay;
-    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private final Map<String, Entry> entries = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<Firing> firings = java.util.Collections.synchronizedList(new ArrayList<>());
     private ScheduledExecutorService timer;
     private BiFunction<String, String, InvocationResult> invoker;
-    private DeadLetter deadLetter;
+    private QueueSender deadLetter;
+    /** a template queue's logical id by its ARN (empty: not a template queue) */
+    private java.util.function.Function<String, java.util.Optional<String>> queueByArn = arn -> java.util.Optional.empty();
+    /** the template's schedule groups and "default"; null accepts any group */
+    private java.util.Set<String> groups;
     private PrintStream console = System.err;
     private Instant startedAt;
 
-    /** Sends a failed invocation's input to a DLQ. */
+    /** Sends a message to a template queue: a failed invocation's input to its DLQ, or an SQS target's Input. */
     @FunctionalInterface
-    interface DeadLetter {
-        /** @param queue logical id of the template queue the schedule's DeadLetterConfig names */
+    interface QueueSender {
+        /** @param queue logical id of the template queue (the DeadLetterConfig's, or the target's) */
         void send(String queue, String body, Map<String, String> attributes);
     }
 
@@ -113,15 +131,21 @@ public final class LocalScheduler implements RuntimeExtension {
                                 e -> software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
                                         .dataType("String").stringValue(e.getValue()).build())))),
                 runtime.console());
+        this.queueByArn = arn -> runtime.template().queue(arn).filter(q -> q.arn().equals(arn)).map(q -> q.logicalId());
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Set.of("default"));
+        runtime.template().resources().values().stream().filter(r -> r.type().equals("AWS::Scheduler::ScheduleGroup"))
+                .forEach(r -> names.add(r.properties() != null && r.properties().get("Name") != null
+                        ? String.valueOf(r.properties().get("Name")) : r.logicalId()));
+        this.groups = names;
         runtime.emulator().register("scheduler", this::handle);
     }
 
     /** Starts firing (tests call this directly with their own invoker and DLQ). */
-    void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, DeadLetter deadLetter) {
+    void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, QueueSender deadLetter) {
         start(defs, invoker, deadLetter, System.err);
     }
 
-    void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, DeadLetter deadLetter, PrintStream console) {
+    void start(List<ScheduleDef> defs, BiFunction<String, String, InvocationResult> invoker, QueueSender deadLetter, PrintStream console) {
         this.invoker = invoker;
         this.deadLetter = deadLetter;
         this.console = console;
@@ -132,7 +156,7 @@ public final class LocalScheduler implements RuntimeExtension {
             return t;
         });
         for (ScheduleDef d : defs) {
-            Entry e = new Entry(d);
+            Entry e = new Entry(d, startedAt, false);
             entries.put(d.name(), e);
             if (e.enabled) {
                 // Just before the start: a rate without StartDate fires at once, as EventBridge's does on creation.
@@ -143,13 +167,13 @@ public final class LocalScheduler implements RuntimeExtension {
 
     @Override
     public String describe() {
-        long on = entries.values().stream().filter(e -> e.enabled).count();
+        long on = entryList().stream().filter(e -> e.enabled).count();
         return "schedules: " + on + " enabled of " + entries.size() + " (EventBridge Scheduler rules, local time zones)";
     }
 
     /** When the schedule fires next after {@code after}, or null. */
     Instant nextFire(Entry e, Instant after) {
-        return AwsScheduleEvaluator.next(e.expression, e.zone, after, startedAt);
+        return AwsScheduleEvaluator.next(e.expression, e.zone, after, e.rateAnchor);
     }
 
     private void scheduleNext(Entry e, Instant after) {
@@ -159,9 +183,14 @@ public final class LocalScheduler implements RuntimeExtension {
         }
         long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         e.next = timer.schedule(() -> {
-            if (e.enabled) {
+            if (e.enabled && entries.get(e.def.name()) == e) {
                 fire(e, at);
-                scheduleNext(e, at);
+                if (e.deleteAfterCompletion && nextFire(e, at) == null) {
+                    entries.remove(e.def.name(), e);
+                    console.println("[schedules] " + e.def.name() + " completed and was deleted (ActionAfterCompletion DELETE)");
+                } else {
+                    scheduleNext(e, at);
+                }
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -170,7 +199,7 @@ public final class LocalScheduler implements RuntimeExtension {
     public Firing fireNow(String name) {
         Entry e = entries.get(name);
         if (e == null) {
-            throw new IllegalArgumentException("no schedule named '" + name + "' (have: " + entries.keySet() + ")");
+            throw new IllegalArgumentException("no schedule named '" + name + "' (have: " + entryList().stream().map(x -> x.def.name()).toList() + ")");
         }
         return fire(e, clock.instant().truncatedTo(ChronoUnit.SECONDS));
     }
@@ -190,7 +219,7 @@ public final class LocalScheduler implements RuntimeExtension {
                     : SchedulerContext.fill(e.def.input(), scheduledTime, executionId, arn(e), attempt);
             InvocationResult r;
             try {
-                r = invoker.apply(target, attemptInput);
+                r = invoke(e, target, attemptInput);
             } catch (RuntimeException ex) {
                 r = new InvocationResult(null, null, ex, false, Duration.ZERO);
             }
@@ -228,6 +257,18 @@ public final class LocalScheduler implements RuntimeExtension {
         Firing f = new Firing(e.def.name(), scheduledTime, executionId, input, attempt, false, error);
         firings.add(f);
         return f;
+    }
+
+    /** A template function runs in process; a template queue gets the Input as its message body. */
+    private InvocationResult invoke(Entry e, String target, String input) {
+        if (e.def.targetFunction() == null && e.def.targetArn() != null && e.def.targetArn().startsWith("arn:aws:sqs:")) {
+            String queue = queueByArn.apply(e.def.targetArn()).orElseThrow(() -> new IllegalStateException(
+                    "target " + e.def.targetArn() + " is not a queue of the template"));
+            long started = System.nanoTime();
+            deadLetter.send(queue, input, Map.of());
+            return new InvocationResult(null, null, null, false, Duration.ofNanos(System.nanoTime() - started));
+        }
+        return invoker.apply(target, input);
     }
 
     /** retryDelay, doubled per attempt, at most MAX_RETRY_DELAY. */
@@ -270,7 +311,7 @@ public final class LocalScheduler implements RuntimeExtension {
         if (path.equals("/schedules") && req.method().equals("GET")) {
             String group = q.get("ScheduleGroup");
             ArrayNode list = MAPPER.createArrayNode();
-            for (Entry e : entries.values()) {
+            for (Entry e : entryList()) {
                 if (group == null || group.equals(e.def.groupName())) {
                     ObjectNode s = list.addObject();
                     s.put("Name", e.def.name());
@@ -290,6 +331,9 @@ public final class LocalScheduler implements RuntimeExtension {
         String rest = URLDecoder.decode(path.substring("/schedules/".length()), StandardCharsets.UTF_8);
         boolean fire = rest.endsWith("/fire");
         String name = fire ? rest.substring(0, rest.length() - 5) : rest;
+        if (!fire && req.method().equals("POST")) {
+            return create(name, req.json());
+        }
         Entry e = entries.get(name);
         String group = req.method().equals("PUT") && req.body().length > 0 ? req.json().path("GroupName").asText(null) : q.get("groupName");
         if (e == null || group != null && !group.equals(e.def.groupName())) {
@@ -328,7 +372,81 @@ public final class LocalScheduler implements RuntimeExtension {
             setEnabled(name, !"DISABLED".equals(body.path("State").asText("ENABLED")));
             return EmulatorResponse.json(Map.of("ScheduleArn", arn(e)));
         }
+        if (req.method().equals("DELETE")) {
+            if (entries.remove(name, e) && e.next != null) {
+                e.next.cancel(false);
+            }
+            return EmulatorResponse.json(Map.of());
+        }
         return EmulatorResponse.jsonError(400, "ValidationException", req.method() + " " + path + " is not supported locally");
+    }
+
+    /** CreateSchedule, with the checks Scheduler makes that matter locally. */
+    private EmulatorResponse create(String name, JsonNode body) {
+        String group = body.path("GroupName").asText("default");
+        if (!NAME.matcher(name).matches()) {
+            return EmulatorResponse.jsonError(400, "ValidationException", "Name '" + name + "' must be 1-64 of [0-9a-zA-Z-_.]");
+        }
+        if (groups != null && !groups.contains(group)) {
+            return EmulatorResponse.jsonError(404, "ResourceNotFoundException", "Schedule group " + group + " does not exist.");
+        }
+        JsonNode target = body.path("Target");
+        String targetArn = target.path("Arn").asText(null);
+        if (targetArn == null || target.path("RoleArn").asText(null) == null || !body.hasNonNull("FlexibleTimeWindow")
+                || !body.hasNonNull("ScheduleExpression")) {
+            return EmulatorResponse.jsonError(400, "ValidationException",
+                    "ScheduleExpression, FlexibleTimeWindow, Target.Arn and Target.RoleArn are required");
+        }
+        String action = body.path("ActionAfterCompletion").asText("NONE");
+        if (!action.equals("NONE") && !action.equals("DELETE")) {
+            return EmulatorResponse.jsonError(400, "ValidationException", "ActionAfterCompletion must be NONE or DELETE");
+        }
+        String targetFunction = null;
+        if (targetArn.startsWith("arn:aws:sqs:")) {
+            if (queueByArn.apply(targetArn).isEmpty()) {
+                return EmulatorResponse.jsonError(400, "ValidationException",
+                        "target " + targetArn + " is not a queue of the template, so the local runtime cannot deliver to it");
+            }
+        } else {
+            return EmulatorResponse.jsonError(400, "ValidationException",
+                    "the local runtime accepts created schedules with SQS queue targets only, not " + targetArn);
+        }
+        JsonNode retry = target.path("RetryPolicy");
+        ScheduleDef.RetryPolicy policy = new ScheduleDef.RetryPolicy(
+                retry.path("MaximumRetryAttempts").asInt(ScheduleDef.RetryPolicy.DEFAULT.maximumRetryAttempts()),
+                retry.path("MaximumEventAgeInSeconds").asInt(ScheduleDef.RetryPolicy.DEFAULT.maximumEventAgeSeconds()));
+        String dlqArn = target.path("DeadLetterConfig").path("Arn").asText(null);
+        String dlq = null;
+        if (dlqArn != null) {
+            dlq = queueByArn.apply(dlqArn).orElse(null);
+            if (dlq == null) {
+                return EmulatorResponse.jsonError(400, "ValidationException", "DeadLetterConfig " + dlqArn + " is not a queue of the template");
+            }
+        }
+        ScheduleDef def = new ScheduleDef(name, name, group, body.path("ScheduleExpression").asText(),
+                body.path("ScheduleExpressionTimezone").asText("UTC"), targetFunction, targetArn,
+                target.hasNonNull("Input") ? target.get("Input").asText() : null,
+                !"DISABLED".equals(body.path("State").asText("ENABLED")), policy, dlq, 0);
+        Entry e;
+        try {
+            e = new Entry(def, clock.instant().truncatedTo(ChronoUnit.SECONDS), action.equals("DELETE"));
+        } catch (IllegalArgumentException | java.time.DateTimeException ex) {
+            return EmulatorResponse.jsonError(400, "ValidationException", ex.getMessage());
+        }
+        if (entries.putIfAbsent(name, e) != null) {
+            return EmulatorResponse.jsonError(409, "ConflictException", "Schedule " + name + " already exists.");
+        }
+        if (e.enabled) {
+            scheduleNext(e, clock.instant());
+        }
+        console.println("[schedules] created " + group + "/" + name + " " + def.expression() + " -> " + targetArn);
+        return EmulatorResponse.json(Map.of("ScheduleArn", arn(e)));
+    }
+
+    private List<Entry> entryList() {
+        synchronized (entries) {
+            return List.copyOf(entries.values());
+        }
     }
 
     private static String arn(Entry e) {

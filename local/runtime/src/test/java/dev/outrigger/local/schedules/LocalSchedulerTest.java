@@ -105,7 +105,7 @@ class LocalSchedulerTest {
     @Test
     void cronSchedule_nextFire_followsAwsRulesInItsZone() {
         scheduler.start(List.of(def("weekly", "cron(0 7 ? * MON *)", true)), this::invoke, null);
-        LocalScheduler.Entry e = new LocalScheduler.Entry(def("weekly", "cron(0 7 ? * MON *)", true));
+        LocalScheduler.Entry e = new LocalScheduler.Entry(def("weekly", "cron(0 7 ? * MON *)", true), Instant.EPOCH, false);
         assertThat(scheduler.nextFire(e, Instant.parse("2026-11-21T12:00:00Z"))).isEqualTo(Instant.parse("2026-11-23T06:00:00Z"));
         assertThat(scheduler.nextFire(e, Instant.parse("2026-07-01T12:00:00Z"))).isEqualTo(Instant.parse("2026-07-06T05:00:00Z"));
     }
