@@ -6,11 +6,6 @@ from django.conf import settings
 from outrigger_django import signed_headers
 
 
-def django_headers(headers):
-    """Test client kwargs for real HTTP headers (works on Django 3.2, which has no headers= argument)."""
-    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
-
-
 class SignedCaller:
     """Posts to the Outrigger endpoints as the Java worker does."""
 
@@ -24,7 +19,7 @@ class SignedCaller:
         if headers is not None:
             h = headers(h)
         return self.client.generic("POST", "/internal/outrigger/" + path, data,
-                                   content_type="application/json", **django_headers(h))
+                                   content_type="application/json", headers=h)
 
     def task(self, name, job_id, args=None, kwargs=None, attempt=1, **kw):
         body = {"id": job_id, "task": name, "payload": {"task": name, "args": args or [], "kwargs": kwargs or {}},
@@ -41,6 +36,14 @@ class SignedCaller:
 @pytest.fixture
 def caller(client):
     return SignedCaller(client)
+
+
+@pytest.fixture
+def tasks_framework():
+    """Django's Tasks framework, built in or the backport: see tasks_framework.py."""
+    import tasks_framework
+
+    return tasks_framework.load()
 
 
 @pytest.fixture(autouse=True)

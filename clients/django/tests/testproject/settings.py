@@ -2,6 +2,8 @@
 import os
 import tempfile
 
+import tasks_framework
+
 BASE = os.path.join(tempfile.gettempdir(), f"outrigger-django-tests-{os.getpid()}")
 
 SECRET_KEY = "tests-only-not-secret"
@@ -16,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "outrigger_django",
     "testapp",
+    *tasks_framework.APPS,   # the django_tasks backport's app on Django < 6.0
 ]
 
 MIDDLEWARE = [
