@@ -43,7 +43,11 @@ quietly() {
     return $rc
   }
 }
-installed_version() { dpkg-query -W -f='${db:Status-Status} ${Version}\n' "$1" 2>/dev/null | awk '$1 == "installed" {print $2}'; }
+# installed_version PACKAGE [ROOT]: its version if installed on the host (or in ROOT), else nothing
+installed_version() {
+  { dpkg-query --admindir="${2:-}/var/lib/dpkg" -W -f='${db:Status-Status} ${Version}\n' "$1" 2>/dev/null || true; } \
+    | awk '$1 == "installed" {print $2}'
+}
 
 # ------------------------------------------------------------------------------------- Django 4.2 on the host
 
@@ -93,12 +97,14 @@ build_root() {
   done
   log "building the Debian sid root in $SID_ROOT (debootstrap, then ${#SID_PACKAGES[@]} packages)"
   : >"$BUILD_LOG"
+  # No fsync per file while dpkg unpacks (debootstrap's second stage, then apt): a root that is cut short is never
+  # used (the marker comes last) and is built again, so durability buys nothing here, and the syncs make the
+  # install several times slower on a busy disk. Written first, dpkg in the new root reads it from the start.
+  mkdir -p "$new/etc/dpkg/dpkg.cfg.d"
+  echo force-unsafe-io >"$new/etc/dpkg/dpkg.cfg.d/outrigger-unsafe-io"
   quietly debootstrap --variant=minbase sid "$new" "$MIRROR"
   log "debootstrap done after $((SECONDS - started)) s"
   printf 'deb %s sid main\ndeb %s experimental main\n' "$MIRROR" "$MIRROR" >"$new/etc/apt/sources.list"
-  # No fsync per file while dpkg unpacks: a root that is cut short is never used (the marker comes last) and is
-  # built again, so durability buys nothing here, and the syncs make the install several times slower on a busy disk.
-  echo force-unsafe-io >"$new/etc/dpkg/dpkg.cfg.d/outrigger-unsafe-io"
   quietly "$here/in-root" "$new" -- "${ROOT_APT[@]}" update
   quietly "$here/in-root" "$new" -- "${ROOT_APT[@]}" install "${SID_PACKAGES[@]}"
   log "packages installed after $((SECONDS - started)) s"
@@ -108,7 +114,7 @@ build_root() {
   local deb
   deb="$(ls "$new"/var/tmp/python3-django_*.deb)"
   [[ "$(dpkg-deb -f "$deb" Version)" == 3:6.1.* ]] || { echo "install-deps: experimental has $(dpkg-deb -f "$deb" Version), not Django 6.1" >&2; return 1; }
-  check_depends "$deb" "in-root:$new"
+  check_depends "$deb" "$new"
   dpkg-deb -x "$deb" "$new/var/tmp/django-6.1"
   mkdir -p "$new$DJANGO61_IN_ROOT"
   cp -a "$new/var/tmp/django-6.1/usr/lib/python3/dist-packages/." "$new$DJANGO61_IN_ROOT/"
@@ -129,29 +135,27 @@ print("python", sys.version.split()[0], "django", django.get_version(), "django-
   log "sid root ready after $((SECONDS - started)) s: $(tr '\n' ';' <"$ROOT_MARKER" | cut -d';' -f2-3)"
 }
 
-# check_depends DEB WHERE: every Depends of DEB is installed in WHERE ("host", or "in-root:DIR"), or is one of the
-# packages unpacked beside it (BACKPORT_PACKAGES). Fails naming each unmet dependency.
+# check_depends DEB [ROOT]: every Depends of DEB is installed on the host (or in ROOT), or, on the host, is one of
+# the packages unpacked beside it (BACKPORT_PACKAGES, their .debs in DEB's directory). Fails naming each unmet one.
 check_depends() {
-  local deb=$1 where=$2 missing=() dep alt name op version have ok
-  local -a query=(dpkg-query)
-  [[ "$where" == in-root:* ]] && query=("$here/in-root" "${where#in-root:}" -- dpkg-query)
+  local deb=$1 root=${2:-} missing=() dep alt name op version have ok
   while IFS= read -r dep; do
     ok=false
     IFS='|' read -ra alts <<<"$dep"
     for alt in "${alts[@]}"; do
       read -r name op version <<<"$(sed -E 's/^ *([^ :(]+)(:any)? *(\(([<>=]+) *([^)]+)\))? *$/\1 \4 \5/' <<<"$alt")"
       have=""
-      if [[ " ${BACKPORT_PACKAGES[*]} " == *" $name "* && "$where" == host ]]; then
+      if [ -z "$root" ] && [[ " ${BACKPORT_PACKAGES[*]} " == *" $name "* ]]; then
         have="$(dpkg-deb -f "$(dirname "$deb")/${name}_"*.deb Version 2>/dev/null || true)"
       else
-        have="$("${query[@]}" -W -f='${db:Status-Status} ${Version}\n' "$name" 2>/dev/null | awk '$1 == "installed" {print $2}')"
+        have="$(installed_version "$name" "$root")"
       fi
       if [ -n "$have" ] && { [ -z "$op" ] || dpkg --compare-versions "$have" "$op" "$version"; }; then ok=true; break; fi
     done
     $ok || missing+=("$dep")
   done < <(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/^ *//')
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "install-deps: $(basename "$deb") needs what $where does not have: ${missing[*]}" >&2
+    echo "install-deps: $(basename "$deb") needs what ${root:-this machine} does not have: $(printf '%s; ' "${missing[@]}")" >&2
     return 1
   fi
 }
@@ -170,7 +174,7 @@ unpack_backport() {
   rm -rf "$new"
   mkdir -p "$new/site" "$new/bin"
   for deb in "$work"/*.deb; do
-    check_depends "$deb" host
+    check_depends "$deb"
     dpkg-deb -x "$deb" "$work/x"
   done
   cp -a "$work/x/usr/lib/python3/dist-packages/." "$new/site/"
