@@ -1,21 +1,51 @@
 #!/usr/bin/env bash
-# Runs the outrigger_django tests with Debian's /usr/bin/python3 (where ./install-deps.sh put Django 4.2,
-# boto3, pytest, pytest-django, jsonschema). Exits non-zero on any failure. CI calls this.
-#   ./run-tests.sh            Django 4.2 (the installed one), then Django 3.2 if ./install-deps.sh fetched it
-#   ./run-tests.sh -k publish extra arguments go to pytest
+# Runs the outrigger_django tests on every supported Django (matrix.sh), each through with-django. CI calls this.
+#   ./run-tests.sh                        Django 4.2, 5.2 and 6.1, one after the other
+#   ./run-tests.sh --django 6.1 [-k …]    one version (repeat --django for several); other arguments go to pytest
+# Exits non-zero if any version fails. A version that is not installed (./install-deps.sh installs them all) is
+# reported and skipped, except with CI=true, where it fails the run.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PY=/usr/bin/python3
-DJANGO32_DIR="${OUTRIGGER_DJANGO32_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/outrigger-django/django-3.2}"
+versions=()
+pytest_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --django) versions+=("${2:?--django needs a version: $(./with-django --list | paste -sd' ')}"); shift 2 ;;
+    --django=*) versions+=("${1#--django=}"); shift ;;
+    *) pytest_args+=("$1"); shift ;;
+  esac
+done
+mapfile -t supported < <(./with-django --list)
+[ ${#versions[@]} -gt 0 ] || versions=("${supported[@]}")
+for version in "${versions[@]}"; do
+  [[ " ${supported[*]} " == *" $version "* ]] || { echo "run-tests.sh: Django $version is not one of: ${supported[*]}" >&2; exit 2; }
+done
+
 export PYTHONDONTWRITEBYTECODE=1
+summary=()
+status=0
+for version in "${versions[@]}"; do
+  if ! problem="$(./with-django --check "$version" 2>&1)"; then
+    if [ "${CI:-}" = true ]; then
+      summary+=("Django $version: MISSING ($problem)")
+      status=1
+    else
+      summary+=("Django $version: not run ($problem)")
+    fi
+    continue
+  fi
+  echo "== outrigger_django tests on $(./with-django "$version" python3 -c \
+    'import sys, django; print("Django", django.get_version(), "on Python", sys.version.split()[0])')"
+  started=$SECONDS
+  if ./with-django "$version" python3 -m pytest -q -rs ${pytest_args[@]+"${pytest_args[@]}"}; then
+    summary+=("Django $version: passed in $((SECONDS - started)) s")
+  else
+    summary+=("Django $version: FAILED in $((SECONDS - started)) s")
+    status=1
+  fi
+done
 
-echo "== outrigger_django tests, Django $($PY -c 'import django; print(django.get_version())')"
-$PY -m pytest -q -rs "$@"
-
-if [ -d "$DJANGO32_DIR/django" ]; then
-  echo "== outrigger_django tests, Django $(PYTHONPATH="$DJANGO32_DIR" $PY -c 'import django; print(django.get_version())') from $DJANGO32_DIR"
-  PYTHONPATH="$DJANGO32_DIR" $PY -W ignore::DeprecationWarning -m pytest -q -rs "$@"
-else
-  echo "== Django 3.2 not found in $DJANGO32_DIR (./install-deps.sh fetches it); tested 4.2 only"
-fi
+echo "== outrigger_django on each Django"
+printf '   %s\n' "${summary[@]}"
+exit $status

@@ -10,11 +10,6 @@ from outrigger_django import publisher, signed_headers
 from outrigger_django.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_v1
 
 
-def django_headers(headers):
-    """Test client kwargs for real HTTP headers (works on Django 3.2, which has no headers= argument)."""
-    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
-
-
 def task_body(name, job_id, args=None, kwargs=None, attempt=1):
     """What the job worker sends to tasks/<name>."""
     return {"task": name, "id": job_id, "payload": {"task": name, "args": args or [], "kwargs": kwargs or {}},
@@ -59,7 +54,7 @@ class SignedCaller:
         if headers is not None:
             h = headers(h)
         return self.client.generic("POST", "/internal/outrigger/" + path, data,
-                                   content_type="application/json", **django_headers(h))
+                                   content_type="application/json", headers=h)
 
     def task(self, name, job_id, args=None, kwargs=None, attempt=1, **kw):
         return self.post("tasks/" + name, task_body(name, job_id, args, kwargs, attempt), job_id=job_id,
@@ -79,6 +74,14 @@ class SignedCaller:
 @pytest.fixture
 def caller(client):
     return SignedCaller(client)
+
+
+@pytest.fixture
+def tasks_framework():
+    """Django's Tasks framework, built in or the backport: see tasks_framework.py."""
+    import tasks_framework
+
+    return tasks_framework.load()
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import include, path
 from django.utils import timezone
 
-from conftest import django_headers, hook_body, maintenance_body, task_body, verify_writes_body
+from conftest import hook_body, maintenance_body, task_body, verify_writes_body
 from outrigger_django import signed_headers
 from outrigger_django.models import MaintenanceState, OutriggerJobRun, OutriggerWriteProbe
 from outrigger_django.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_v1
@@ -40,7 +40,7 @@ class Signed:
 
     def send(self, client, path, prefix="/internal/outrigger/", **environ):
         return client.generic("POST", prefix + path, self.data, content_type="application/json",
-                              **django_headers(self.headers), **environ)
+                              headers=self.headers, **environ)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
-"""publish() over the wire to a real SQS API: moto's server (from the pyenv Python, which has moto) on
-127.0.0.1. /usr/bin/python3 has no moto, so the server runs as a separate process. Skipped when moto_server
-is not found (set OUTRIGGER_MOTO_SERVER to its path to point at one)."""
+"""publish() over the wire to a real SQS API: moto's server on 127.0.0.1, as a separate process (on the host,
+/usr/bin/python3 has no moto, so it is the one on the PATH, e.g. a pyenv Python's; the Debian sid root has
+python3-moto). Skipped when moto_server is not found (set OUTRIGGER_MOTO_SERVER to its path to point at one)."""
 import json
 import os
 import shutil
@@ -18,7 +18,7 @@ from outrigger_django.envelope import HandValidator, validate_envelope
 
 MOTO = os.environ.get("OUTRIGGER_MOTO_SERVER") or shutil.which("moto_server")
 
-pytestmark = pytest.mark.skipif(not MOTO, reason="moto_server not found (pyenv python3 has moto)")
+pytestmark = pytest.mark.skipif(not MOTO, reason="moto_server not found on the PATH (set OUTRIGGER_MOTO_SERVER)")
 
 
 def _free_port():

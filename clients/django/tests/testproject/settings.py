@@ -1,7 +1,8 @@
 """A minimal real Django project for the package's tests: SQLite on disk (so threads share one database)."""
-import importlib.util
 import os
 import tempfile
+
+import tasks_framework
 
 BASE = os.path.join(tempfile.gettempdir(), f"outrigger-django-tests-{os.getpid()}")
 
@@ -14,7 +15,7 @@ ROOT_URLCONF = "testproject.urls"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django 6.0+ has the Tasks framework built in; on 4.2 and 5.2 it is the django_tasks backport, an app
-TASKS_FRAMEWORK = "django.tasks" if importlib.util.find_spec("django.tasks") else "django_tasks"
+TASKS_FRAMEWORK = tasks_framework.NAME
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -24,7 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "outrigger_django",
     "testapp",
-] + (["django_tasks"] if TASKS_FRAMEWORK == "django_tasks" and importlib.util.find_spec("django_tasks") else [])
+    *tasks_framework.APPS,   # the django_tasks backport's app on Django < 6.0
+]
 
 MIDDLEWARE = [
     "outrigger_django.middleware.MaintenanceModeMiddleware",

@@ -47,20 +47,27 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The whole loop with a real Django project (clients/django/example on Django from /usr/bin/python3, SQLite in a temp
- * dir, {@code runserver} on 127.0.0.1) and the embedded runtime started from the real template.yaml:
- * Django publishes with {@code outrigger_django.publish_on_commit} (boto3 against the runtime's ElasticMQ) → the
- * job-worker function polls the queue → a signed call → Django runs the task.
+ * The whole loop with a real Django project (clients/django/example, SQLite in a temp dir, {@code runserver} on
+ * 127.0.0.1) and the embedded runtime started from the real template.yaml: Django publishes with
+ * {@code outrigger_django.publish_on_commit} (boto3 against the runtime's ElasticMQ) → the job-worker function polls
+ * the queue → a signed call → Django runs the task.
  *
- * <p>Skipped (with the reason) only when /usr/bin/python3 has no Django or boto3 ({@link RequiresDjango});
- * with CI=true a missing Django fails instead, so CI can't pass without running this. Run it alone with
- * {@code mvn -B -pl tests verify -Dit.test=DjangoEndToEndIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Django is one of the supported versions, run through {@code clients/django/with-django}: the system property
+ * {@code outrigger.django} or else the environment variable {@code OUTRIGGER_DJANGO} picks it (4.2, 5.2 or 6.1);
+ * the default is {@value #DEFAULT_DJANGO}, the newest. Skipped (with the reason) only when that Django is not
+ * installed ({@link RequiresDjango}); with CI=true a missing Django fails instead, so CI can't pass without running
+ * this. Run it alone with
+ * {@code mvn -B -pl tests verify -Dit.test=DjangoEndToEndIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false}
+ * (add {@code -Doutrigger.django=4.2} for another version).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(DjangoEndToEndIT.RequiresDjango.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DjangoEndToEndIT {
-    private static final String PYTHON = System.getenv().getOrDefault("OUTRIGGER_DJANGO_PYTHON", "/usr/bin/python3");
+    static final String DEFAULT_DJANGO = "6.1";
+    /** The Django version under test, as with-django names it. */
+    private static final String DJANGO = System.getProperty("outrigger.django",
+            System.getenv().getOrDefault("OUTRIGGER_DJANGO", DEFAULT_DJANGO));
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     /** The task the direct signed calls run. */
     private static final DjangoRoute RECORD = DjangoRoute.task("example.record");
@@ -147,8 +154,12 @@ class DjangoEndToEndIT {
         System.out.printf("[django-e2e] %s after %d ms%n", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
     }
 
+    /**
+     * python3 with the chosen Django: {@code with-django VERSION python3 ARGS}. with-django ends in exec, so the process
+     * started here is python itself, and destroying it stops the server (and, in the sid root, ends its mounts).
+     */
     private static ProcessBuilder python(Path dir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(PYTHON));
+        List<String> command = new ArrayList<>(List.of(withDjango().toString(), DJANGO, "python3"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -423,6 +434,10 @@ class DjangoEndToEndIT {
 
     // ------------------------------------------------------------------------------------------------------ set-up
 
+    private static Path withDjango() {
+        return repositoryRoot().resolve("clients/django/with-django");
+    }
+
     private static Path repositoryRoot() {
         String property = System.getProperty("outrigger.root");
         Path start = property != null ? Path.of(property) : Path.of("").toAbsolutePath();
@@ -435,8 +450,9 @@ class DjangoEndToEndIT {
     }
 
     /**
-     * Skips the class, with the reason, when PYTHON has no Django or boto3 (clients/django/install-deps.sh installs
-     * them). With CI=true it does not skip: @BeforeAll then fails with the same reason, so CI can't pass without it.
+     * Skips the class, with the reason, when the chosen Django (or boto3 beside it) is not installed
+     * (clients/django/install-deps.sh installs them). With CI=true it does not skip: @BeforeAll then fails with the
+     * same reason, so CI can't pass without it.
      */
     static final class RequiresDjango implements ExecutionCondition {
         record Check(String version, String problem) {
@@ -452,22 +468,28 @@ class DjangoEndToEndIT {
         }
 
         private static Check probe() {
-            String problem;
+            String what = "with-django " + DJANGO + " python3";
             try {
-                Process p = new ProcessBuilder(PYTHON, "-c", "import django, boto3; print(django.get_version())")
-                        .redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(withDjango().toString(), DJANGO, "python3", "-c",
+                        "import django, boto3; print(django.get_version())").redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
-                    return new Check(out, null);
+                String last = out.lines().reduce((a, b) -> b).orElse("");
+                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    // with-django's own message says what is missing and to run install-deps.sh
+                    return new Check(null, last.startsWith("with-django:") ? last
+                            : what + " cannot import django and boto3: " + last);
                 }
-                problem = PYTHON + " cannot import django and boto3 (" + out.lines().reduce((a, b) -> b).orElse("") + ")";
+                if (!last.startsWith(DJANGO + ".")) {
+                    return new Check(null, what + " has Django " + last + ", not " + DJANGO);
+                }
+                return new Check(last, null);
             } catch (IOException e) {
-                problem = PYTHON + " cannot be run (" + e.getMessage() + ")";
+                return new Check(null, what + " cannot be run (" + e.getMessage() + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                problem = "interrupted while probing " + PYTHON;
+                return new Check(null, "interrupted while probing " + what);
             }
-            return new Check(null, problem + "; run clients/django/install-deps.sh (Django 4.2 and boto3 from Debian)");
         }
 
         @Override
