@@ -12,7 +12,7 @@ final class StartExecutionOptions {
     String input;
 
     @Option(names = "--name", description = "execution name (default: Step Functions makes one; locally \"local-execution\")."
-            + " Starting again with the same name and input follows the execution already started")
+            + " While an execution of that name and input runs, starting again follows it")
     String name;
 
     @Option(names = "--timeout", defaultValue = "60m", description = "stop waiting after this long (90s, 30m, 2h, PT1H;"

@@ -12,8 +12,8 @@ public interface ExecutionApi {
     Map<String, String> stackOutputs(String stackName) throws StackNotFoundException;
 
     /**
-     * StartExecution. A name already used with the same input returns that execution (Step Functions makes a
-     * Standard start idempotent by name), so a re-run CI job follows the execution it started before.
+     * StartExecution. While an execution of the same name and input runs, Step Functions returns it (a Standard
+     * start is idempotent by name), so the caller follows it; a closed one of that name is ExecutionAlreadyExists.
      *
      * @param name the execution name, or null to let Step Functions make one
      * @return the execution ARN
