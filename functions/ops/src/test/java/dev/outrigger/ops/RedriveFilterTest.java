@@ -3,6 +3,7 @@ package dev.outrigger.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,15 @@ class RedriveFilterTest {
         assertThat(TimeSpec.parse("PT30M", NOW)).isEqualTo(Instant.parse("2026-11-21T11:30:00Z"));
         assertThat(TimeSpec.parse("2026-11-20T08:00:00Z", NOW)).isEqualTo(Instant.parse("2026-11-20T08:00:00Z"));
         assertThatThrownBy(() -> TimeSpec.parse("yesterday", NOW)).hasMessageContaining("'yesterday' is neither a duration");
+    }
+
+    @Test
+    void timeSpecDuration_acceptsDurationsOnly() {
+        assertThat(TimeSpec.duration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(TimeSpec.duration("30m")).isEqualTo(Duration.ofMinutes(30));
+        assertThat(TimeSpec.duration("PT1H30M")).isEqualTo(Duration.ofMinutes(90));
+        assertThatThrownBy(() -> TimeSpec.duration("2026-11-20T08:00:00Z")).hasMessageContaining("is not a duration");
+        assertThatThrownBy(() -> TimeSpec.duration("Pfoo")).hasMessageContaining("'Pfoo' is not a duration");
     }
 
     @Test

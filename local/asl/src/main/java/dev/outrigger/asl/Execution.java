@@ -39,6 +39,8 @@ final class Execution {
     private final Map<String, Integer> invocations = new HashMap<>();
     private final Instant start;
     private final Optional<Instant> deadline;
+    /** When the caller stops watching (ExecutionOptions.horizon after the start), or null. */
+    private final Instant horizon;
 
     Execution(AslDefinition definition, TaskInvoker invoker, ExecutionOptions options, JsonNode input) {
         this.definition = definition;
@@ -48,6 +50,7 @@ final class Execution {
         this.random = new Random(options.seed());
         this.start = options.realTime() ? Instant.now() : options.startTime();
         this.deadline = definition.timeoutSeconds().map(start::plusSeconds);
+        this.horizon = options.horizon() == null ? null : start.plus(options.horizon());
     }
 
     /** Workflow variables: branches and iterations read the outer scopes and write their own. */
@@ -99,7 +102,7 @@ final class Execution {
     }
 
     ExecutionResult run() {
-        Clock clock = new Clock(start, options.realTime());
+        Clock clock = new Clock(start, options.realTime(), horizon);
         try {
             checkSize(executionInput, "the execution input");
             JsonNode out = runMachine(definition.machine(), executionInput, clock, new Scope(null, new HashMap<>()), "");
@@ -108,6 +111,9 @@ final class Execution {
             return new ExecutionResult(ExecutionStatus.FAILED, null, e.error, e.errorCause, events());
         } catch (ExecutionTimedOut e) {
             return new ExecutionResult(ExecutionStatus.TIMED_OUT, null, Errors.TIMEOUT, e.getMessage(), events());
+        } catch (Clock.HorizonPassed e) {
+            // The caller stopped watching: the state the execution is in stays open (no exit time, no output).
+            return new ExecutionResult(ExecutionStatus.RUNNING, null, null, null, events());
         }
     }
 
@@ -120,7 +126,12 @@ final class Execution {
     }
 
     void checkDeadline(Clock clock) {
-        if (deadline.isPresent() && clock.now().isAfter(deadline.get())) {
+        boolean timedOut = deadline.isPresent() && clock.now().isAfter(deadline.get());
+        // Both passed (a real-time run): whichever came first decides.
+        if (clock.pastHorizon() && !(timedOut && deadline.get().isBefore(horizon))) {
+            throw new Clock.HorizonPassed();
+        }
+        if (timedOut) {
             clock.set(deadline.get());
             throw new ExecutionTimedOut("The execution timed out after its TimeoutSeconds of "
                     + definition.timeoutSeconds().orElseThrow() + " seconds");

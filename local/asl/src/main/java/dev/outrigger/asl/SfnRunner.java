@@ -167,8 +167,7 @@ public final class SfnRunner {
             mocks = Optional.of(MockConfigTaskInvoker.of(config, mockFile.get().toString(), entry, testCase.get()));
         }
         ExecutionOptions opts = baseOptions == null ? ExecutionOptions.defaults(smName)
-                : new ExecutionOptions(smName, baseOptions.executionName(), baseOptions.startTime(), baseOptions.seed(),
-                baseOptions.realTime(), baseOptions.region(), baseOptions.accountId(), baseOptions.roleArn());
+                : baseOptions.withStateMachineName(smName);
         AslEngine engine = new AslEngine(new CompositeTaskInvoker(lambdas, mocks), opts);
         return new Run(engine.execute(def, input), def);
     }

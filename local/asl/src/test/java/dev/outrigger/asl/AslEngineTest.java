@@ -311,6 +311,64 @@ class AslEngineTest {
         assertThat(r.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
     }
 
+    // ---- the caller's horizon (ExecutionOptions.horizon) ----
+
+    private static final String POLL_FOREVER = """
+            {"StartAt":"Check","States":{"Check":{"Type":"Pass","Next":"Wait"},
+             "Wait":{"Type":"Wait","Seconds":30,"Next":"Check"}}}""";
+
+    private static ExecutionResult watched(String definition, Duration horizon, TaskInvoker invoker) {
+        return new AslEngine(invoker, ExecutionOptions.defaults("test").withHorizon(horizon))
+                .execute(Asl.def(definition), json("{}"));
+    }
+
+    @Test
+    void horizon_machineThatNeverEnds_stopsRunningInTheStateItIsIn() {
+        ExecutionResult r = watched(POLL_FOREVER, Duration.ofSeconds(100), Asl.NO_TASKS);
+
+        assertThat(r.status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(r.error()).isNull();
+        assertThat(r.output()).isNull();
+        // Waits end at 30, 60, 90; the fourth would end at 120, past the horizon: the run stops inside it.
+        assertThat(r.history()).extracting(HistoryEvent::stateName)
+                .containsExactly("Check", "Wait", "Check", "Wait", "Check", "Wait", "Check", "Wait");
+        HistoryEvent last = r.history().getLast();
+        assertThat(last.entered()).isEqualTo(T0.plusSeconds(90));
+        assertThat(last.exited()).isNull();
+        assertThat(last.output()).isNull();
+        assertThat(r.history().get(r.history().size() - 2).exited()).isEqualTo(T0.plusSeconds(90));
+    }
+
+    @Test
+    void horizon_executionEndingBeforeIt_endsAsUsual() {
+        ExecutionResult r = watched("""
+                {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}""", Duration.ofSeconds(61), Asl.NO_TASKS);
+
+        assertThat(r.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+    }
+
+    @Test
+    void horizon_duringRetryBackoff_stopsInTheRetriedState() {
+        ExecutionResult r = watched("""
+                {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sns:publish",
+                 "Retry":[{"ErrorEquals":["E"],"IntervalSeconds":10,"MaxAttempts":5}],"End":true}}}""",
+                Duration.ofSeconds(25), new Scripted("!E:x", "!E:x", "!E:x"));
+
+        assertThat(r.status()).isEqualTo(ExecutionStatus.RUNNING);
+        // Backoff 10 s, then 20 s: the second one crosses 25 s.
+        assertThat(event(r, "T").retries()).hasSize(1);
+        assertThat(event(r, "T").exited()).isNull();
+    }
+
+    @Test
+    void horizon_afterTheExecutionTimeout_theTimeoutDecides() {
+        ExecutionResult r = watched("""
+                {"StartAt":"W","TimeoutSeconds":10,"States":{"W":{"Type":"Wait","Seconds":60,"End":true}}}""",
+                Duration.ofSeconds(30), Asl.NO_TASKS);
+
+        assertThat(r.status()).isEqualTo(ExecutionStatus.TIMED_OUT);
+    }
+
     // ---- Succeed, Fail ----
 
     @Test

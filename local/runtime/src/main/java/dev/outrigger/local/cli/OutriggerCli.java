@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 dev.outrigger.local.ops.DlqCommand.class,
                 dev.outrigger.local.schedules.SchedulesCommand.class,
                 SfnCommand.class,
+                DeployCommand.class,
+                CutoverCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class OutriggerCli implements Runnable {

@@ -6,6 +6,7 @@ import dev.outrigger.asl.AslGraph;
 import dev.outrigger.asl.ExecutionResult;
 import dev.outrigger.asl.ExecutionStatus;
 import dev.outrigger.asl.HistoryEvent;
+import dev.outrigger.asl.SfnRunner;
 import dev.outrigger.core.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,14 +46,8 @@ final class SfnGraphCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, description = "run the machine with this input (inline JSON or @file) and highlight its path")
     String input;
 
-    @Option(names = "--mocks", description = "mock file for that run")
-    Path mocks;
-
-    @Option(names = "--test-case", description = "test case of the mock file for that run")
-    String testCase;
-
-    @Option(names = "--env-file", description = "variables for the functions of that run")
-    Path envFile;
+    @Mixin
+    SfnProject.MockOptions mockOptions;
 
     @Mixin
     SfnProject.TemplateOptions templateOptions;
@@ -65,15 +60,16 @@ final class SfnGraphCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         return SfnProject.guarded(err, "sfn graph", () -> {
-            boolean runHere = input != null || mocks != null || testCase != null;
+            boolean runHere = input != null || mockOptions.given();
             if (historyFrom != null && runHere) {
                 throw new IllegalArgumentException("--history-from and --input/--mocks/--test-case are alternatives: give one");
             }
             AslDefinition def;
             Optional<ExecutionResult> result = Optional.empty();
             if (runHere) {
-                var run = SfnRunCommand.execute(definition, input == null ? "{}" : input, mocks, testCase, envFile, null,
-                        templateOptions, err);
+                JsonNode in = SfnRunner.parseInput(input == null ? "{}" : input);
+                var run = SfnRunCommand.execute(SfnProject.load(definition, templateOptions), in, mockOptions,
+                        SfnProject.executionOptions(null), err);
                 def = run.definition();
                 result = Optional.of(run.result());
                 err.println("outrigger sfn graph: the run ended " + run.result().status()

@@ -42,8 +42,26 @@ final class SfnProject {
         @Option(names = "--param", description = "template parameter override, Key=Value (repeatable)")
         Map<String, String> params = new LinkedHashMap<>();
 
-        @Option(names = "--region", description = "region for pseudo parameters and ARNs (default: us-east-1)")
+        @Option(names = "--region", description = "region for pseudo parameters and ARNs here (default: us-east-1);"
+                + " with --aws, the AWS region")
         String region;
+    }
+
+    /** Options for commands that run a machine here with a Step Functions Local mock file. */
+    static final class MockOptions {
+        @Option(names = "--mocks", description = "mock file in Step Functions Local's MockConfigFile format")
+        Path mocks;
+
+        @Option(names = "--test-case", description = "the test case of the mock file to use")
+        String testCase;
+
+        @Option(names = "--env-file", description = "dotenv file, or JSON in `sam local --env-vars` shape, for the functions")
+        Path envFile;
+
+        /** A mock file or test case was named. */
+        boolean given() {
+            return mocks != null || testCase != null;
+        }
     }
 
     final Path definitionFile;
@@ -62,14 +80,34 @@ final class SfnProject {
     }
 
     static SfnProject load(Path definitionFile, TemplateOptions options) {
-        String text;
-        try {
-            text = Files.readString(definitionFile, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(definitionFile + ": file not found");
-        } catch (IOException e) {
-            throw new IllegalArgumentException(definitionFile + ": cannot read: " + e.getMessage());
+        Optional<LocalTemplate> template = loadTemplate(options);
+        return of(definitionFile, template);
+    }
+
+    /**
+     * The state machine a template output names ({@code DeployStateMachineArn: !Ref DeployStateMachine}), as the
+     * stack's outputs name it in AWS. Without that output, the error lists the outputs there are.
+     */
+    static SfnProject fromOutput(String outputKey, TemplateOptions options) {
+        LocalTemplate t = loadTemplate(options).orElseThrow(() -> new IllegalArgumentException(
+                "no " + DEFAULT_TEMPLATE + " here: give --template, the template whose output " + outputKey
+                        + " names the state machine"));
+        String arn = t.outputs().get(outputKey);
+        if (arn == null) {
+            throw new IllegalArgumentException(t.path() + " has no output " + outputKey + " (its outputs: "
+                    + (t.outputs().isEmpty() ? "none" : String.join(", ", t.outputs().keySet())) + ")");
         }
+        StateMachineDef sm = t.stateMachines().values().stream().filter(m -> m.arn().equals(arn)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(t.path() + ": output " + outputKey + " is " + arn
+                        + ", which is no state machine of the template"));
+        if (sm.definitionPath() == null) {
+            throw new IllegalArgumentException(t.path() + ": state machine " + sm.logicalId()
+                    + " has an inline Definition; give it a DefinitionUri file to run it here");
+        }
+        return of(sm.definitionPath(), Optional.of(t));
+    }
+
+    private static Optional<LocalTemplate> loadTemplate(TemplateOptions options) {
         Path templatePath = options.template;
         if (templatePath != null && !Files.isRegularFile(templatePath)) {
             throw new IllegalArgumentException("--template " + templatePath + ": file not found");
@@ -78,11 +116,25 @@ final class SfnProject {
             templatePath = DEFAULT_TEMPLATE;
         }
         if (templatePath == null) {
-            return new SfnProject(definitionFile, text, Optional.empty(), Optional.empty());
+            return Optional.empty();
         }
         // The default ports of `outrigger local up`: queue URLs and endpoints in function environments point there.
-        LocalTemplate t = LocalTemplate.load(templatePath, options.params,
-                LocalEndpoints.of(9324, 9325, options.region));
+        return Optional.of(LocalTemplate.load(templatePath, options.params, LocalEndpoints.of(9324, 9325, options.region)));
+    }
+
+    private static SfnProject of(Path definitionFile, Optional<LocalTemplate> template) {
+        String text;
+        try {
+            text = Files.readString(definitionFile, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(definitionFile + ": file not found");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(definitionFile + ": cannot read: " + e.getMessage());
+        }
+        if (template.isEmpty()) {
+            return new SfnProject(definitionFile, text, Optional.empty(), Optional.empty());
+        }
+        LocalTemplate t = template.get();
         Path wanted = canonical(definitionFile);
         Optional<StateMachineDef> sm = t.stateMachines().values().stream()
                 .filter(m -> m.definitionPath() != null && canonical(m.definitionPath()).equals(wanted))
@@ -104,7 +156,7 @@ final class SfnProject {
 
     /** The definition after its substitutions, checked as CreateStateMachine would (no run). */
     AslDefinition validate() {
-        return runner(Optional.empty(), null).validate(definitionText, sourceName, substitutions());
+        return runner(Optional.empty(), executionOptions(null)).validate(definitionText, sourceName, substitutions());
     }
 
     /** Where the substitutions came from, for the log line on stderr. */
@@ -131,12 +183,14 @@ final class SfnProject {
         return Optional.of(new TemplateLambdaInvoker(template.get(), env, Map.of(), console));
     }
 
-    static SfnRunner runner(Optional<? extends LambdaInvoker> lambdas, Long seed) {
+    /** The engine's defaults (virtual clock, fixed start), with the seed if given. */
+    static ExecutionOptions executionOptions(Long seed) {
         ExecutionOptions base = ExecutionOptions.defaults("local");
-        if (seed != null) {
-            base = base.withSeed(seed);
-        }
-        return new SfnRunner(lambdas.map(l -> (LambdaInvoker) l), base);
+        return seed == null ? base : base.withSeed(seed);
+    }
+
+    static SfnRunner runner(Optional<? extends LambdaInvoker> lambdas, ExecutionOptions options) {
+        return new SfnRunner(lambdas.map(l -> (LambdaInvoker) l), options);
     }
 
     /** True for the errors that mean a bad definition, template, option or file: exit code 2. */

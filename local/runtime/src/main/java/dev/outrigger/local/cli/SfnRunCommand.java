@@ -1,6 +1,7 @@
 package dev.outrigger.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outrigger.asl.ExecutionOptions;
 import dev.outrigger.asl.SfnRunner;
 import dev.outrigger.core.Json;
 import dev.outrigger.local.runtime.TemplateLambdaInvoker;
@@ -30,14 +31,8 @@ final class SfnRunCommand implements Callable<Integer> {
     @Option(names = {"-i", "--input"}, defaultValue = "{}", description = "execution input: inline JSON or @file (default: {})")
     String input;
 
-    @Option(names = "--mocks", description = "mock file in Step Functions Local's MockConfigFile format")
-    Path mocks;
-
-    @Option(names = "--test-case", description = "the test case of the mock file to use")
-    String testCase;
-
-    @Option(names = "--env-file", description = "dotenv file, or JSON in `sam local --env-vars` shape, for the functions")
-    Path envFile;
+    @Mixin
+    SfnProject.MockOptions mockOptions;
 
     @Option(names = "--history", description = "add the state-by-state history")
     boolean history;
@@ -56,27 +51,30 @@ final class SfnRunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         return SfnProject.guarded(err, "sfn run", () -> {
-            SfnRunner.Run run = execute(definition, input, mocks, testCase, envFile, seed, templateOptions, err);
+            JsonNode in = SfnRunner.parseInput(input);
+            SfnRunner.Run run = execute(SfnProject.load(definition, templateOptions), in, mockOptions,
+                    SfnProject.executionOptions(seed), err);
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(run.json(history)));
             out.flush();
             return run.exitCode();
         });
     }
 
-    /** Loads, substitutes, runs; shared with {@code sfn graph}. Throws usage errors (exit 2). */
-    static SfnRunner.Run execute(Path definition, String input, Path mocks, String testCase, Path envFile, Long seed,
-                                 SfnProject.TemplateOptions templateOptions, PrintWriter err) {
-        JsonNode in = SfnRunner.parseInput(input);
-        SfnProject project = SfnProject.load(definition, templateOptions);
+    /**
+     * Substitutes and runs the project's definition; shared with {@code sfn graph} and {@code deploy|cutover start}.
+     * Throws usage errors (exit 2).
+     */
+    static SfnRunner.Run execute(SfnProject project, JsonNode in, SfnProject.MockOptions mockOptions,
+                                 ExecutionOptions options, PrintWriter err) {
         err.println("outrigger sfn: " + project.describe());
         err.flush();
         // Handlers may print to System.out; stdout is reserved for the result JSON, so their output goes to stderr.
         PrintStream stdout = System.out;
         System.setOut(System.err);
-        Optional<TemplateLambdaInvoker> lambdas = project.lambdas(envFile, System.err);
+        Optional<TemplateLambdaInvoker> lambdas = project.lambdas(mockOptions.envFile, System.err);
         try {
-            return SfnProject.runner(lambdas, seed).run(project.definitionText, project.sourceName, in,
-                    project.substitutions(), Optional.ofNullable(mocks), Optional.ofNullable(testCase));
+            return SfnProject.runner(lambdas, options).run(project.definitionText, project.sourceName, in,
+                    project.substitutions(), Optional.ofNullable(mockOptions.mocks), Optional.ofNullable(mockOptions.testCase));
         } finally {
             System.setOut(stdout);
             lambdas.ifPresent(TemplateLambdaInvoker::close);

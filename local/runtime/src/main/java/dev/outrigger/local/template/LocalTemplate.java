@@ -60,6 +60,7 @@ public final class LocalTemplate {
     private final List<AlarmDef> alarms;
     private final Map<String, ResourceDef> resources;
     private final List<ResourceDef> notEmulated;
+    private final Map<String, String> outputs;
 
     private LocalTemplate(Loader l) {
         this.path = l.path;
@@ -73,6 +74,7 @@ public final class LocalTemplate {
         this.alarms = List.copyOf(l.alarmDefs);
         this.resources = Collections.unmodifiableMap(l.resourceDefs);
         this.notEmulated = List.copyOf(l.notEmulatedDefs);
+        this.outputs = Collections.unmodifiableMap(l.outputValues);
     }
 
     /** Loads a template file; the file name in errors is the path as given. */
@@ -142,6 +144,15 @@ public final class LocalTemplate {
         return notEmulated;
     }
 
+    /**
+     * The stack's Outputs as the local runtime resolves them (queue URLs, local ARNs), by key in template order.
+     * An output whose Condition is false is not there, as in CloudFormation; nor is one whose Value cannot be
+     * resolved locally (Fn::ImportValue, say): outputs are read by commands, not needed to start the runtime.
+     */
+    public Map<String, String> outputs() {
+        return outputs;
+    }
+
     /** A queue by logical id, name, URL or ARN. */
     public Optional<QueueDef> queue(String idNameUrlOrArn) {
         for (QueueDef q : queues.values()) {
@@ -207,6 +218,7 @@ public final class LocalTemplate {
         final List<AlarmDef> alarmDefs = new ArrayList<>();
         final Map<String, ResourceDef> resourceDefs = new LinkedHashMap<>();
         final List<ResourceDef> notEmulatedDefs = new ArrayList<>();
+        final Map<String, String> outputValues = new LinkedHashMap<>();
 
         Loader(Path path, Reader text, Map<String, String> overrides, LocalEndpoints endpoints) {
             this.path = path;
@@ -251,6 +263,28 @@ public final class LocalTemplate {
                 }
             }
             build();
+            readOutputs(top.get("Outputs"));
+        }
+
+        private void readOutputs(YNode node) {
+            if (!(node instanceof YMap outputs)) {
+                return;
+            }
+            for (Map.Entry<String, YNode> e : outputs.entries().entrySet()) {
+                String scope = "output " + e.getKey();
+                if (!(e.getValue() instanceof YMap o) || o.get("Value") == null) {
+                    throw new TemplateException(file, e.getValue().line(), scope, "an output needs a Value");
+                }
+                if (o.get("Condition") instanceof YScalar c && !condition(String.valueOf(c.value()), c.line(), scope)) {
+                    continue;
+                }
+                try {
+                    Object value = intrinsics.resolve(o.get("Value"), scope);
+                    outputValues.put(e.getKey(), intrinsics.string(value, o.get("Value").line(), scope, "Value"));
+                } catch (TemplateException unresolvable) {
+                    // left out (see outputs()): a command that asks for it says which outputs there are
+                }
+            }
         }
 
         private void checkTransform(YMap top) {

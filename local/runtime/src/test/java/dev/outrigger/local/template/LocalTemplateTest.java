@@ -50,6 +50,30 @@ class LocalTemplateTest {
     }
 
     @Test
+    void outputs_resolveToLocalValues_skippingFalseConditionsAndWhatCannotResolveLocally() {
+        LocalTemplate t = inline("""
+                Conditions:
+                  IsProd: !Equals [!Ref Env, prod]
+                Parameters:
+                  Env: {Type: String, Default: dev}
+                Resources:
+                  Jobs: {Type: AWS::SQS::Queue, Properties: {QueueName: !Sub "jobs-${Env}"}}
+                  Machine:
+                    Type: AWS::Serverless::StateMachine
+                    Properties: {Name: !Sub "deploy-${Env}", Definition: {StartAt: A, States: {A: {Type: Succeed}}}}
+                Outputs:
+                  JobsUrl: {Value: !Ref Jobs}
+                  MachineArn: {Description: CI starts here, Value: !Ref Machine}
+                  ProdOnly: {Condition: IsProd, Value: !GetAtt Jobs.Arn}
+                  Imported: {Value: !ImportValue other-stack-output}
+                """, Map.of());
+
+        assertThat(t.outputs()).containsExactly(
+                Map.entry("JobsUrl", "http://127.0.0.1:9324/000000000000/jobs-dev"),
+                Map.entry("MachineArn", t.stateMachines().get("Machine").arn()));
+    }
+
+    @Test
     void resourceCondition_whenFalse_omitsTheResource_andWhenTrue_keepsIt() {
         assertThat(full(Map.of()).queues()).doesNotContainKey("ProdOnlyQueue");
         assertThat(full(Map.of("Env", "prod")).queues()).containsKey("ProdOnlyQueue");
