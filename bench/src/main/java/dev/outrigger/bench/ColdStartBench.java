@@ -64,7 +64,7 @@ final class ColdStartBench {
         MotoServer moto = null;
         try {
             try {
-                moto = MotoServer.start();
+                moto = MotoServer.start(bench.root);
             } catch (IOException e) {
                 BenchMain.progress("moto is not available (" + e.getMessage() + "): the rows that need SNS or Secrets Manager are skipped");
             }
@@ -330,6 +330,11 @@ final class ColdStartBench {
             Path log = bench.work.resolve("classes-" + s.key().replace("@", "-") + ".log");
             once(s, List.of("-Xlog:class+load=info:file=" + log));
             classes.put(s.key(), ClassLoadLog.read(log));
+            String keep = System.getProperty("bench.classLogs", "");
+            if (!keep.isEmpty()) {
+                Files.createDirectories(Path.of(keep));
+                Files.copy(log, Path.of(keep).resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.deleteIfExists(log);
         }
         report(subjects, samples, classes);

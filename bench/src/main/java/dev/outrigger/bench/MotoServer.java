@@ -8,21 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * moto's server (python3 with moto, as the test suite uses it) on 127.0.0.1 and a free port, for the AWS APIs the
- * bench's functions call that ElasticMQ does not serve: SNS Publish for the alarm notifier, GetSecretValue for a
- * worker whose signing secret lives in Secrets Manager. It answers with the real wire protocols, so the functions
- * build and call their SDK clients exactly as in AWS. Stops with {@link #close()}.
+ * moto's server ({@code scripts/moto-server}: python3 with moto, as the test suite uses it) on 127.0.0.1 and a free
+ * port, for the AWS APIs the bench's functions call that ElasticMQ does not serve: SNS Publish for the alarm
+ * notifier, GetSecretValue for a worker whose signing secret lives in Secrets Manager. It answers with the real wire
+ * protocols, so the functions build and call their SDK clients exactly as in AWS. Stops with {@link #close()}.
  */
 final class MotoServer implements AutoCloseable {
-    private static final String SCRIPT = String.join("\n",
-            "import sys, time",
-            "from moto.server import ThreadedMotoServer",
-            "server = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)",
-            "server.start()",
-            "print('PORT', server._server.server_port, flush=True)",
-            "sys.stdin.read()",   // until the parent closes our stdin (or dies)
-            "server.stop()");
-
     private final Process process;
     private final String endpoint;
 
@@ -32,8 +23,8 @@ final class MotoServer implements AutoCloseable {
     }
 
     /** Starts moto, or throws with the reason (no python3, no moto) so the caller can skip the rows that need it. */
-    static MotoServer start() throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("python3", "-c", SCRIPT).redirectErrorStream(true).start();
+    static MotoServer start(java.nio.file.Path root) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("python3", root.resolve("scripts/moto-server").toString()).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> port = CompletableFuture.supplyAsync(() -> {
             StringBuilder seen = new StringBuilder();
