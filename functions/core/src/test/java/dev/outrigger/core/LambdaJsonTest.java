@@ -54,6 +54,17 @@ class LambdaJsonTest {
     }
 
     @Test
+    void everyKindOfValue_readsAsTheRuntimeReadsIt() {
+        String json = "{\"i\":1,\"negative\":-7,\"long\":12345678901234,\"big\":123456789012345678901234567890,"
+                + "\"d\":1.5,\"e\":1e3,\"n\":null,\"t\":true,\"f\":false,\"s\":\"x\",\"a\":[1,{\"x\":null},[]],\"o\":{}}";
+        Object expected = RUNTIME.fromJson(new ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Object ours = OURS.fromJson(json, MAP);
+        assertThat(ours).isEqualTo(expected);
+        assertThat(((Map<?, ?>) ours).get("big")).isInstanceOf(java.math.BigInteger.class);
+        assertThat(((Map<?, ?>) ours).get("long")).isInstanceOf(Long.class);
+    }
+
+    @Test
     void responses_leaveOutNulls_atEveryDepth_asTheRuntimeDoes() throws IOException {
         Map<String, Object> nested = new LinkedHashMap<>();
         nested.put("kept", 1);
@@ -65,6 +76,8 @@ class LambdaJsonTest {
         response.put("list", Arrays.asList("a", null, Map.of("x", "y")));
         response.put("big", 12345678901234L);
         response.put("ratio", 0.25);
+        response.put("exact", new java.math.BigDecimal("12.50"));
+        response.put("when", java.time.Instant.parse("2026-01-01T00:00:00Z").toString());
         for (Object value : List.of(response, Map.of())) {
             ByteArrayOutputStream expected = new ByteArrayOutputStream();
             RUNTIME.toJson(value, expected);
