@@ -30,7 +30,7 @@ public final class BenchMain {
 
     final int runs = Integer.getInteger("bench.runs", 10);
     final Set<String> sections = new LinkedHashSet<>(List.of(
-            System.getProperty("bench.sections", "coldstart,clients,validator,batch,memory,pipeline,asl,cost").split(",")));
+            System.getProperty("bench.sections", "coldstart,clients,validator,batch,memory,pipeline,asl,cost,capacity").split(",")));
     final Path work;
     final Table table = new Table();
     /** Text blocks printed after the table (the classes-by-package matrix). */
@@ -44,8 +44,9 @@ public final class BenchMain {
     final Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
     /** Function and layer artifacts laid out as .aws-sam/build is: {@code <LogicalId>/lib/*.jar}, {@code <Layer>/java/lib/*.jar}. */
     final Path artifacts = Path.of(System.getProperty("bench.artifacts", "bench/target/artifacts")).toAbsolutePath();
-    /** The same layout from another build, measured beside the current one (bench/run --baseline DIR). */
-    final Path baseline = System.getProperty("bench.baseline", "").isEmpty() ? null : Path.of(System.getProperty("bench.baseline")).toAbsolutePath();
+    /** The same layout from other builds, measured beside the current one (bench/run --baseline DIR[,DIR…]). */
+    final List<Path> baselines = System.getProperty("bench.baseline", "").isBlank() ? List.of()
+            : java.util.Arrays.stream(System.getProperty("bench.baseline").split(",")).map(d -> Path.of(d).toAbsolutePath()).toList();
     /** The runtime interface client and its dependencies: the managed runtime's class path. */
     final Path ricLib = Path.of(System.getProperty("bench.ricLib", "bench/target/ric-lib")).toAbsolutePath();
 
@@ -95,6 +96,9 @@ public final class BenchMain {
         }
         if (sections.contains("cost")) {
             CostModel.addTo(this);
+        }
+        if (sections.contains("capacity")) {
+            guard("capacity", () -> CapacityModel.addTo(this));
         }
         table.print(System.out);
         notes.forEach(System.out::print);

@@ -69,8 +69,7 @@ final class ColdStartBench {
                 BenchMain.progress("moto is not available (" + e.getMessage() + "): the rows that need SNS or Secrets Manager are skipped");
             }
             List<Subject> subjects = subjects(template, moto);
-            subjects.removeIf(s -> !only.isEmpty() && !only.contains(s.key()) && !s.key().equals("hello")
-                    && !only.contains(s.key().replace("@baseline", "")));
+            subjects.removeIf(s -> !only.isEmpty() && !s.key().equals("hello") && !only.contains(s.key().replaceAll("@.*", "")));
             measure(subjects);
         } finally {
             if (moto != null) {
@@ -110,13 +109,11 @@ final class ColdStartBench {
                 tenJobs, base, r -> r.asText().equals("hello, 10 records"), 0, jars(helloRoot)));
 
         List<Path> artifactRoots = new ArrayList<>(List.of(bench.artifacts));
-        if (bench.baseline != null) {
-            artifactRoots.add(bench.baseline);
-        }
+        artifactRoots.addAll(bench.baselines);
         for (Path artifacts : artifactRoots) {
-            boolean isBaseline = artifacts.equals(bench.baseline);
-            String suffix = isBaseline ? "@baseline" : "";
-            String label = isBaseline ? " [baseline]" : "";
+            boolean isBaseline = bench.baselines.contains(artifacts);
+            String suffix = isBaseline ? "@" + baselineLabel(artifacts) : "";
+            String label = isBaseline ? " [" + baselineLabel(artifacts) + "]" : "";
 
             TemplateFunctions.Function worker = template.function("JobWorkerFunction");
             Map<String, String> workerEnv = new LinkedHashMap<>(base);
@@ -169,6 +166,11 @@ final class ColdStartBench {
             }
         }
         return out;
+    }
+
+    /** A baseline's name in keys and rows: its directory's name (bench/run --baseline DIR[,DIR…]). */
+    static String baselineLabel(Path dir) {
+        return dir.getFileName().toString();
     }
 
     private static Predicate<JsonNode> failures(int expected) {
@@ -384,12 +386,14 @@ final class ColdStartBench {
                 bench.table.add("coldstart", "  artifact (task root lib/)", artifactKb / 1024.0, "MiB", Double.NaN, "",
                         String.join(" + ", s.jars().stream().map(j -> j.getFileName().toString()).toList()));
             }
-            String baselineKey = s.key() + "@baseline";
-            if (samples.containsKey(baselineKey)) {
-                double before = median(samples.get(baselineKey), Sample::readyMs);
-                bench.table.add("coldstart", "  against the baseline", ready, "ms", Stats.ratio(ready, before), "baseline",
-                        String.format(Locale.ROOT, "baseline %.0f ms = %.2fx hello-world; classes %d -> %d", before,
-                                Stats.ratio(before, floorMs), classes.get(baselineKey).total(), c.total()));
+            for (Path baseline : bench.baselines) {
+                String baselineKey = s.key() + "@" + baselineLabel(baseline);
+                if (samples.containsKey(baselineKey)) {
+                    double before = median(samples.get(baselineKey), Sample::readyMs);
+                    bench.table.add("coldstart", "  against " + baselineLabel(baseline), ready, "ms", Stats.ratio(ready, before),
+                            baselineLabel(baseline), String.format(Locale.ROOT, "%s: %.0f ms = %.2fx hello-world; classes %d -> %d",
+                                    baselineLabel(baseline), before, Stats.ratio(before, floorMs), classes.get(baselineKey).total(), c.total()));
+                }
             }
         }
         bench.notes.add(classTable(subjects, classes));

@@ -58,6 +58,15 @@ final class TemplateFunctions {
                 integer(properties, globals, "Timeout", DEFAULT_TIMEOUT_S));
     }
 
+    /** A plain scalar at a path of keys from the template's root, e.g. ("Parameters", "X", "Default"); null when absent. */
+    String scalarAt(String... path) {
+        Node node = root;
+        for (String key : path) {
+            node = get(node, key);
+        }
+        return scalar(node);
+    }
+
     private static int integer(Node properties, Node globals, String key, int fallback) {
         String value = scalar(get(properties, key));
         if (value == null) {
