@@ -18,28 +18,37 @@ import java.util.Set;
  * Runs the whole-process benchmarks (bench/README.md) and prints one table; writes it as JSON too. Driven by
  * bench/run, which passes the artifact paths as system properties:
  * {@code bench.workerJar bench.launcherJar bench.helloJar bench.libDir bench.clientLibs bench.out bench.runs
- * bench.sections} and optionally {@code bench.hookJar bench.hookHandler bench.hookEvent}.
+ * bench.sections bench.root bench.artifacts bench.ricLib} and optionally {@code bench.baseline bench.coldSubjects}.
  */
 public final class BenchMain {
     static final int MEMORY_MB = 512; // template.yaml Globals.Function.MemorySize
     static final String WORKER = "dev.outrigger.worker.SqsJobWorkerHandler";
     static final String HELLO = "dev.outrigger.bench.hello.HelloHandler";
     static final String LAUNCHER = "dev.outrigger.bench.launch.LambdaLikeMain";
+    /** The signing secret every child gets and the stand-in Django checks signatures with. */
+    static final String SIGNING_SECRET = "bench-signing-secret";
 
     final int runs = Integer.getInteger("bench.runs", 10);
     final Set<String> sections = new LinkedHashSet<>(List.of(
-            System.getProperty("bench.sections", "cold,clients,validator,batch,memory,pipeline,asl,cost").split(",")));
+            System.getProperty("bench.sections", "coldstart,clients,validator,batch,memory,pipeline,asl,cost,capacity").split(",")));
     final Path work;
     final Table table = new Table();
+    /** Text blocks printed after the table (the classes-by-package matrix). */
+    final List<String> notes = new ArrayList<>();
     final ObjectNode json = Json.MAPPER.createObjectNode();
     final String workerJar = System.getProperty("bench.workerJar");
     final String launcherJar = System.getProperty("bench.launcherJar");
     final String helloJar = System.getProperty("bench.helloJar");
     final Path libDir = Path.of(System.getProperty("bench.libDir", "bench/target/launcher-lib"));
     final Path clientLibs = Path.of(System.getProperty("bench.clientLibs", "bench/target/clientlibs"));
-    final String hookJar = System.getProperty("bench.hookJar", "");
-    final String hookHandler = System.getProperty("bench.hookHandler", "dev.outrigger.schedule.ScheduledHookHandler");
-    final String hookEvent = System.getProperty("bench.hookEvent", "");
+    final Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath();
+    /** Function and layer artifacts laid out as .aws-sam/build is: {@code <LogicalId>/lib/*.jar}, {@code <Layer>/java/lib/*.jar}. */
+    final Path artifacts = Path.of(System.getProperty("bench.artifacts", "bench/target/artifacts")).toAbsolutePath();
+    /** The same layout from other builds, measured beside the current one (bench/run --baseline DIR[,DIR…]). */
+    final List<Path> baselines = System.getProperty("bench.baseline", "").isBlank() ? List.of()
+            : java.util.Arrays.stream(System.getProperty("bench.baseline").split(",")).map(d -> Path.of(d).toAbsolutePath()).toList();
+    /** The runtime interface client and its dependencies: the managed runtime's class path. */
+    final Path ricLib = Path.of(System.getProperty("bench.ricLib", "bench/target/ric-lib")).toAbsolutePath();
 
     BenchMain() throws IOException {
         work = Files.createTempDirectory("outrigger-bench");
@@ -60,10 +69,11 @@ public final class BenchMain {
         json.put("runs", runs);
         json.put("lambdaFlags512", String.join(" ", ChildJvm.lambdaFlags(MEMORY_MB)));
 
-        try (LocalSqs sqs = new LocalSqs(); StandInDjango fast = new StandInDjango(0); StandInDjango slow = new StandInDjango(50)) {
+        try (LocalSqs sqs = new LocalSqs(); StandInDjango fast = new StandInDjango(0, SIGNING_SECRET);
+             StandInDjango slow = new StandInDjango(50, SIGNING_SECRET)) {
             Context ctx = new Context(sqs, fast, slow);
-            if (sections.contains("cold")) {
-                guard("cold", () -> new ColdStartBench(this, ctx).run());
+            if (sections.contains("coldstart") || sections.contains("cold")) {
+                guard("coldstart", () -> new ColdStartBench(this, ctx).run());
             }
             if (sections.contains("clients")) {
                 guard("sqs-client", () -> new ClientStartBench(this, ctx).run());
@@ -77,7 +87,7 @@ public final class BenchMain {
             if (sections.contains("memory")) {
                 guard("memory", () -> new MemoryBench(this, ctx).run());
             }
-            long refused = fast.badSignatures() + slow.badSignatures();
+            long refused = fast.rejected() + slow.rejected();
             if (refused > 0) {
                 throw new IllegalStateException(refused + " calls to the stand-in Django did not verify (signature, route"
                         + " or the body's action): the figures would time refused calls, not jobs");
@@ -92,8 +102,15 @@ public final class BenchMain {
         if (sections.contains("cost")) {
             CostModel.addTo(this);
         }
+        if (sections.contains("capacity")) {
+            guard("capacity", () -> CapacityModel.addTo(this));
+        }
         table.print(System.out);
+        notes.forEach(System.out::print);
         json.set("table", table.toJson());
+        if (!notes.isEmpty()) {
+            json.put("notes", String.join("", notes));
+        }
         String out = System.getProperty("bench.out", "bench/results/latest.json");
         Files.createDirectories(Path.of(out).toAbsolutePath().getParent());
         Files.writeString(Path.of(out), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
@@ -129,7 +146,7 @@ public final class BenchMain {
         env.put("AWS_LAMBDA_FUNCTION_NAME", "outrigger-bench-job-worker");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
         env.put("DJANGO_BASE_URL", django.baseUrl());
-        env.put("OUTRIGGER_SIGNING_SECRET", StandInDjango.SIGNING_SECRET);
+        env.put("OUTRIGGER_SIGNING_SECRET", SIGNING_SECRET);
         env.put("OUTRIGGER_ENV", "dev");
         env.put("POWERTOOLS_SERVICE_NAME", "job-worker");
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Outrigger");
@@ -144,6 +161,17 @@ public final class BenchMain {
         try (var files = Files.list(libDir)) {
             return files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
                     .orElseThrow(() -> new IOException("no " + prefix + "*.jar in " + libDir)).toString();
+        }
+    }
+
+    /** The managed runtime's class path: the runtime interface client's jars (bench/target/ric-lib). */
+    String ricClasspath() throws IOException {
+        try (var files = Files.list(ricLib)) {
+            List<String> jars = files.map(Path::toString).filter(p -> p.endsWith(".jar")).sorted().toList();
+            if (jars.isEmpty()) {
+                throw new IOException("no runtime interface client jars in " + ricLib);
+            }
+            return String.join(File.pathSeparator, jars);
         }
     }
 

@@ -58,23 +58,9 @@ public final class ChildJvm {
 
     public static Result run(List<String> jvmFlags, String classpath, String mainClass, List<String> args,
                              Map<String, String> env) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(JAVA);
-        command.addAll(jvmFlags);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(mainClass);
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> childEnv = builder.environment();
-        // A clean environment, as in Lambda: only what the function is configured with.
-        String path = childEnv.getOrDefault("PATH", "/usr/bin:/bin");
-        childEnv.clear();
-        childEnv.put("PATH", path);
-        childEnv.put("LANG", "C.UTF-8");
-        childEnv.putAll(env);
+        ProcessBuilder builder = builder(jvmFlags, classpath, mainClass, args, env).redirectErrorStream(true);
         long spawnMs = System.currentTimeMillis();
-        childEnv.put("BENCH_SPAWN_MS", Long.toString(spawnMs));
+        builder.environment().put("BENCH_SPAWN_MS", Long.toString(spawnMs));
         long start = System.nanoTime();
         Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();
@@ -95,6 +81,56 @@ public final class ChildJvm {
             }
         }
         return new Result(process.exitValue(), wallMs, values, text);
+    }
+
+    /** A child that keeps running (a runtime interface client polling for work): its output is collected as it comes. */
+    public record Started(Process process, long spawnNanos, StringBuffer output) implements AutoCloseable {
+        /** Ends the process at once, as Lambda freezes (and later drops) an environment: no shutdown hooks run. */
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts a child in {@code workDir} and returns right after the spawn, with the spawn time taken just before it. */
+    public static Started start(List<String> jvmFlags, String classpath, String mainClass, List<String> args,
+                                Map<String, String> env, Path workDir) throws IOException {
+        ProcessBuilder builder = builder(jvmFlags, classpath, mainClass, args, env).redirectErrorStream(true).directory(workDir.toFile());
+        StringBuffer output = new StringBuffer();
+        long spawnNanos = System.nanoTime();
+        Process process = builder.start();
+        Thread.ofVirtual().start(() -> {
+            try (var in = process.getInputStream()) {
+                byte[] buffer = new byte[8192];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // the process was ended
+            }
+        });
+        return new Started(process, spawnNanos, output);
+    }
+
+    private static ProcessBuilder builder(List<String> jvmFlags, String classpath, String mainClass, List<String> args,
+                                          Map<String, String> env) {
+        List<String> command = new ArrayList<>();
+        command.add(JAVA);
+        command.addAll(jvmFlags);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> childEnv = builder.environment();
+        // A clean environment, as in Lambda: only what the function is configured with.
+        String path = childEnv.getOrDefault("PATH", "/usr/bin:/bin");
+        childEnv.clear();
+        childEnv.put("PATH", path);
+        childEnv.put("LANG", "C.UTF-8");
+        childEnv.putAll(env);
+        return builder;
     }
 
     public static String tail(String text, int lines) {

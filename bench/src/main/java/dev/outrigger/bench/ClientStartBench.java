@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * The worker's SQS client on its own, cold: URLConnection vs Apache vs CRT HTTP clients, named region and credentials
  * provider vs the SDK's default chains, and core's AwsClientConfig (what the worker ships). Fresh JVM per run, the
- * job-worker jar (+ the client's jars) on the class path, one GetQueueUrl against ElasticMQ.
+ * job-worker jar (+ the client's jars) on the class path, one GetQueueUrl against ElasticMQ. Then the same for the
+ * signed Django call: core's SignedDjangoClient (java.net.http) against the same request over HttpURLConnection.
  */
 final class ClientStartBench {
     private final BenchMain bench;
@@ -71,6 +72,36 @@ final class ClientStartBench {
             bench.table.add("sqs-client", v.name(), median, "ms", Stats.ratio(median, ref), "URLConnection explicit",
                     String.format(java.util.Locale.ROOT, "build %.0f + first call %.0f ms", Stats.median(init.get(v.name())),
                             Stats.median(call.get(v.name()))));
+        }
+        djangoClients(env, flags);
+    }
+
+    /** The first signed POST to Django after TLS is set up, per HTTP client, interleaved; a signed 200 each time. */
+    private void djangoClients(Map<String, String> env, List<String> flags) throws Exception {
+        List<String> clients = List.of("java.net.http", "urlconnection");
+        Map<String, List<Double>> call = new LinkedHashMap<>();
+        Map<String, List<Double>> tls = new LinkedHashMap<>();
+        for (int round = 0; round < bench.runs + 1; round++) {
+            for (String client : clients) {
+                long rejected = ctx.fast().rejected();
+                ChildJvm.Result r = ChildJvm.run(flags, bench.classpath(bench.workerJar, bench.launcherJar),
+                        "dev.outrigger.bench.launch.DjangoClientStartMain", List.of(client), env);
+                if (!r.ok() || !"200".equals(r.values().get("status")) || ctx.fast().rejected() != rejected) {
+                    throw new IllegalStateException(client + " failed (a signed 200 expected):\n" + ChildJvm.tail(r.output(), 30));
+                }
+                if (round > 0) {
+                    call.computeIfAbsent(client, k -> new ArrayList<>()).add(r.num("first_invoke_ms"));
+                    tls.computeIfAbsent(client, k -> new ArrayList<>()).add(r.num("tls_ms"));
+                }
+            }
+        }
+        ObjectNode out = bench.json.putObject("djangoClientColdStart");
+        double ref = Stats.median(call.get("urlconnection"));
+        for (String client : clients) {
+            double median = Stats.median(call.get(client));
+            out.putObject(client).put("firstSignedPostMedianMs", median).put("tlsContextMedianMs", Stats.median(tls.get(client)));
+            bench.table.add("django-client", "first signed POST, " + client, median, "ms", Stats.ratio(median, ref), "HttpURLConnection",
+                    String.format(java.util.Locale.ROOT, "after the default TLS context (%.0f ms, paid either way)", Stats.median(tls.get(client))));
         }
     }
 

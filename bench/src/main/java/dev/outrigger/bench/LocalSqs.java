@@ -14,6 +14,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class LocalSqs implements AutoCloseable {
     public static final String QUEUE = "jobs-default";
     public static final String DLQ = "jobs-default-dlq";
+    /** What every bench client and child signs with: ElasticMQ and moto accept any key. */
+    public static final StaticCredentialsProvider CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
     private final SQSRestServer server;
     private final String endpoint;
@@ -25,7 +27,7 @@ public final class LocalSqs implements AutoCloseable {
         int port = server.waitUntilStarted().localAddress().getPort();
         endpoint = "http://127.0.0.1:" + port;
         client = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(CREDENTIALS)
                 .httpClient(UrlConnectionHttpClient.create()).build();
         String dlqUrl = client.createQueue(r -> r.queueName(DLQ)).queueUrl();
         String dlqArn = client.getQueueAttributes(r -> r.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))

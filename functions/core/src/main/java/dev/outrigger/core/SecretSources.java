@@ -1,12 +1,12 @@
 package dev.outrigger.core;
 
+import java.util.ServiceLoader;
 import java.util.function.Supplier;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * Chooses the signing secret's source from the environment: a literal for local development, Secrets Manager or
- * SSM Parameter Store in AWS. The secret is fetched once and cached for the life of the container.
+ * SSM Parameter Store in AWS (through the {@link SecretStore} on the class path: the function's layer). The secret
+ * is fetched once and cached for the life of the container.
  */
 public final class SecretSources {
     public static final String LITERAL = "OUTRIGGER_SIGNING_SECRET";
@@ -41,30 +41,28 @@ public final class SecretSources {
     public static SecretSource fromEnv(Env env) {
         if (env.get(ARN).isPresent()) {
             String arn = env.get(ARN).get();
-            if (arn.startsWith("arn:aws:secretsmanager:") || arn.startsWith("arn:aws-") && arn.contains(":secretsmanager:")) {
-                return new Cached(() -> {
-                    try (SecretsManagerClient client = AwsClientConfig.configure(SecretsManagerClient.builder(), env, "SECRETS_MANAGER").build()) {
-                        return client.getSecretValue(r -> r.secretId(arn)).secretString();
-                    }
-                }, arn);
-            }
-            if (arn.contains(":ssm:") && arn.contains(":parameter/")) {
-                // GetParameter takes the ARN as the name. Deriving the name from the ARN is ambiguous: both "foo" and
-                // "/foo" have the ARN ...:parameter/foo
-                // (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html).
-                return new Cached(() -> {
-                    try (SsmClient client = AwsClientConfig.configure(SsmClient.builder(), env, "SSM").build()) {
-                        return client.getParameter(r -> r.name(arn).withDecryption(true)).parameter().value();
-                    }
-                }, arn);
-            }
-            throw new ConfigException(ARN + " must be a Secrets Manager secret ARN or an SSM parameter ARN, got '" + arn + "'");
+            SecretStore.Service service = SecretStore.Service.of(arn).orElseThrow(() -> new ConfigException(
+                    ARN + " must be a Secrets Manager secret ARN or an SSM parameter ARN, got '" + arn + "'"));
+            SecretStore store = store(service);
+            return new Cached(() -> store.read(arn, env), arn);
         }
         if (env.get(LITERAL).isPresent()) {
             String literal = env.get(LITERAL).get();
             return new Cached(() -> literal, LITERAL);
         }
         throw new ConfigException("no signing secret: set " + ARN + " (in AWS) or " + LITERAL + " (locally)");
+    }
+
+    /** The store for a service: the one its module registers, found on the function's class path. */
+    static SecretStore store(SecretStore.Service service) {
+        for (SecretStore store : ServiceLoader.load(SecretStore.class, SecretSources.class.getClassLoader())) {
+            if (store.service() == service) {
+                return store;
+            }
+        }
+        throw new ConfigException(ARN + " names a " + service.title() + " ARN, but this function has no " + service.title()
+                + " store on its class path: it must ship " + service.module() + " (template.yaml gives each signing function the"
+                + " layer that matches SigningSecretArn)");
     }
 
     /** Fetches on first use, not at construction, so a cold start that never signs pays nothing. */

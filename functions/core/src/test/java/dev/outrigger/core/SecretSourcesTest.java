@@ -26,25 +26,57 @@ class SecretSourcesTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("OUTRIGGER_SIGNING_SECRET_ARN");
     }
 
-    @Test
-    void arns_choose_SecretsManager_orSsm_withoutFetchingAtConstruction() {
-        // Endpoints that nothing listens on: constructing must not call them (the fetch is lazy).
-        Env env = Env.of(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_REGION", "eu-west-1"));
-        assertThat(SecretSources.fromEnv(env.with("OUTRIGGER_SIGNING_SECRET_ARN",
-                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:outrigger-abc123"))).isNotNull();
-        assertThat(SecretSources.fromEnv(env.with("OUTRIGGER_SIGNING_SECRET_ARN",
-                "arn:aws:ssm:eu-west-1:123456789012:parameter/outrigger/signing"))).isNotNull();
-        assertThat(SecretSources.fromEnv(env.with("OUTRIGGER_SIGNING_SECRET", "literal")
-                .with("OUTRIGGER_SIGNING_SECRET_ARN", "arn:aws:ssm:eu-west-1:123456789012:parameter/x"))).isNotNull();
+    /**
+     * The store this module's tests put on the class path (src/test/resources/META-INF/services): Secrets Manager
+     * only, so the tests see both a function that ships the matching store and one that does not. The real stores,
+     * against the real APIs, are tested in tests/ (SecretLayersIT).
+     */
+    public static final class CountingStore implements SecretStore {
+        static final AtomicInteger READS = new AtomicInteger();
+
+        @Override
+        public Service service() {
+            return Service.SECRETS_MANAGER;
+        }
+
+        @Override
+        public String read(String arn, Env env) {
+            READS.incrementAndGet();
+            return "from " + arn + " in " + env.require("AWS_REGION");
+        }
     }
 
     @Test
-    void arn_winsOverTheLiteral_whenBothAreSet() {
-        Env env = Env.of(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "OUTRIGGER_SIGNING_SECRET", "literal",
-                "OUTRIGGER_SIGNING_SECRET_ARN", "arn:aws:ssm:us-east-1:123456789012:parameter/x"));
-        // The ARN source is chosen, so reading it fails (nothing listens) instead of returning the literal.
-        assertThatThrownBy(() -> SecretSources.fromEnv(env).secret())
-                .isInstanceOf(ConfigException.class).hasMessageContaining("arn:aws:ssm").hasMessageNotContaining("literal");
+    void arns_tellTheServiceApart() {
+        assertThat(SecretStore.Service.of("arn:aws:secretsmanager:eu-west-1:123456789012:secret:outrigger-abc123"))
+                .contains(SecretStore.Service.SECRETS_MANAGER);
+        assertThat(SecretStore.Service.of("arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:x")).contains(SecretStore.Service.SECRETS_MANAGER);
+        assertThat(SecretStore.Service.of("arn:aws:ssm:eu-west-1:123456789012:parameter/outrigger/signing")).contains(SecretStore.Service.SSM);
+        assertThat(SecretStore.Service.of("arn:aws-cn:ssm:cn-north-1:123456789012:parameter/x")).contains(SecretStore.Service.SSM);
+        assertThat(SecretStore.Service.of("arn:aws:ssm:eu-west-1:123456789012:document/x")).isEmpty();
+        assertThat(SecretStore.Service.of("arn:aws:s3:::bucket/key")).isEmpty();
+        assertThat(SecretStore.Service.of("secretsmanager:secret:x")).isEmpty();
+    }
+
+    @Test
+    void anArn_isReadByTheStoreOnTheClassPath_onFirstUseOnly() {
+        int before = CountingStore.READS.get();
+        String arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:outrigger-abc123";
+        SecretSource source = SecretSources.fromEnv(Env.of(Map.of("OUTRIGGER_SIGNING_SECRET_ARN", arn, "AWS_REGION", "eu-west-1",
+                "OUTRIGGER_SIGNING_SECRET", "the literal loses")));
+        assertThat(CountingStore.READS.get()).as("nothing read at construction").isEqualTo(before);
+        assertThat(source.secret()).isEqualTo("from " + arn + " in eu-west-1");
+        assertThat(source.secret()).isEqualTo("from " + arn + " in eu-west-1");
+        assertThat(CountingStore.READS.get()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void anArnWithoutItsStore_isAConfigError_thatNamesTheModuleToShip() {
+        assertThatThrownBy(() -> SecretSources.fromEnv(Env.of(Map.of("OUTRIGGER_SIGNING_SECRET_ARN",
+                "arn:aws:ssm:us-east-1:123456789012:parameter/x", "OUTRIGGER_SIGNING_SECRET", "literal"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SSM Parameter Store").hasMessageContaining("outrigger-secret-ssm")
+                .hasMessageNotContaining("literal");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.outrigger.core.Env;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
 import dev.outrigger.core.Json;
+import dev.outrigger.core.Memo;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;

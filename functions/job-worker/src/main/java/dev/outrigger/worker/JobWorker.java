@@ -6,6 +6,7 @@ import dev.outrigger.core.Env;
 import dev.outrigger.core.InvalidEnvelopeException;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
+import dev.outrigger.core.Memo;
 import dev.outrigger.core.SnapStartPriming;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public class JobWorker {
                 WorkerConfig.fromEnv(env),
                 LoggingJobEvents.fromEnv(env, System.out),
                 Clock.systemUTC(),
-                new java.security.SecureRandom());
+                Backoff.jitter());
     }
 
     public WorkerConfig config() {

@@ -7,6 +7,7 @@ import dev.outrigger.core.Env;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
 import dev.outrigger.core.Json;
+import dev.outrigger.core.Memo;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -3,6 +3,7 @@ package dev.outrigger.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -77,5 +78,51 @@ class BackoffTest {
     void zeroBase_meansImmediateRetry() {
         Backoff none = new Backoff(Duration.ZERO, Duration.ZERO, new Random(1));
         assertThat(none.visibilitySeconds(3, null)).isZero();
+    }
+
+    @Test
+    void productionJitter_isFullJitter_fromEveryThread() throws Exception {
+        Backoff production = new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(900), Backoff.jitter());
+        int threads = 8;
+        int perThread = 2_500;
+        int[] buckets = new int[10];
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<int[]>> parts = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                parts.add(pool.submit(() -> {
+                    int[] mine = new int[10];
+                    for (int i = 0; i < perThread; i++) {
+                        int seconds = production.visibilitySeconds(12, null);
+                        assertThat(seconds).isBetween(0, 900);
+                        mine[Math.min(9, seconds / 90)]++;
+                    }
+                    return mine;
+                }));
+            }
+            for (var part : parts) {
+                int[] mine = part.get();
+                for (int b = 0; b < 10; b++) {
+                    buckets[b] += mine[b];
+                }
+            }
+        }
+        int samples = threads * perThread;
+        for (int bucket : buckets) {
+            assertThat(bucket).isBetween(samples / 10 - 300, samples / 10 + 300);
+        }
+    }
+
+    @Test
+    void productionJitter_divergesAcrossCopiesOfOneState_asInEnvironmentsRestoredFromOneSnapshot() {
+        // Two generators in the same state stand for two environments restored from one SnapStart snapshot.
+        Backoff.Jitter first = new Backoff.Jitter(42);
+        Backoff.Jitter second = new Backoff.Jitter(42);
+        List<Long> a = new java.util.ArrayList<>();
+        List<Long> b = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            a.add(first.nextLong(901));
+            b.add(second.nextLong(901));
+        }
+        assertThat(a).isNotEqualTo(b);
     }
 }

@@ -23,7 +23,7 @@ public final class ScheduledHookHandler implements RequestHandler<Map<String, Ob
     public ScheduledHookHandler(Env env) {
         this(new ScheduledHookRunner(
                 env.get(SignedDjangoClient.BASE_URL_ENV).isPresent() ? SignedDjangoClient.fromEnv(env) : null,
-                new SqsJobQueue(AwsClientConfig.configure(SqsClient.builder(), env, "SQS").build()),
+                new SqsJobQueue(() -> AwsClientConfig.configure(SqsClient.builder(), env, "SQS").build()),
                 env, Duration.ofSeconds(env.intOr("HOOK_TIMEOUT_S", 30))));
     }
 

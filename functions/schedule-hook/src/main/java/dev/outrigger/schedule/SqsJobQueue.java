@@ -1,17 +1,19 @@
 package dev.outrigger.schedule;
 
+import dev.outrigger.core.Memo;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** {@link JobQueue} on SQS. */
+/** {@link JobQueue} on SQS. The client is built at the first send: a hook in call mode never builds it. */
 public final class SqsJobQueue implements JobQueue {
-    private final SqsClient sqs;
+    private final Supplier<SqsClient> sqs;
 
-    public SqsJobQueue(SqsClient sqs) {
-        this.sqs = sqs;
+    public SqsJobQueue(Supplier<SqsClient> sqs) {
+        this.sqs = Memo.of(sqs);
     }
 
     @Override
     public String send(String queueUrl, String body) {
-        return sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)).messageId();
+        return sqs.get().sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)).messageId();
     }
 }

@@ -799,6 +799,7 @@ public final class LocalTemplate {
                     throw err(id, "Events", "SQS event " + name + ": ScalingConfig.MaximumConcurrency must be 2..1000");
                 }
             }
+            checkProvisionedMode(id, name, ep.get("ProvisionedPollerConfig"), maxConcurrency);
             boolean report = ep.get("FunctionResponseTypes") instanceof List<?> l && l.contains("ReportBatchItemFailures");
             int batchSize = integer(ep.get("BatchSize"), id, "BatchSize", 10);
             int window = integer(ep.get("MaximumBatchingWindowInSeconds"), id, "MaximumBatchingWindowInSeconds", 0);
@@ -816,6 +817,30 @@ public final class LocalTemplate {
             }
             return new SqsEventSource(name, queue, batchSize, window, maxConcurrency, report,
                     bool(ep.get("Enabled"), id, "Enabled", true), ep.get("FilterCriteria") == null ? null : asMap(ep.get("FilterCriteria")));
+        }
+
+        /**
+         * Provisioned mode (ProvisionedPollerConfig) is checked as Lambda checks it and then run as standard mode: the
+         * local poller has no event pollers to provision, and MaximumPollers only bounds how far AWS scales
+         * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html).
+         */
+        private void checkProvisionedMode(String id, String name, Object config, Integer maxConcurrency) {
+            if (config == null) {
+                return;
+            }
+            if (!(config instanceof Map<?, ?> pp)) {
+                throw err(id, "Events", "SQS event " + name + ": ProvisionedPollerConfig must be a map");
+            }
+            if (maxConcurrency != null) {
+                throw err(id, "Events", "SQS event " + name + ": ScalingConfig.MaximumConcurrency and ProvisionedPollerConfig are "
+                        + "exclusive (standard or provisioned mode)");
+            }
+            int min = integer(pp.get("MinimumPollers"), id, "ProvisionedPollerConfig.MinimumPollers", 2);
+            int max = integer(pp.get("MaximumPollers"), id, "ProvisionedPollerConfig.MaximumPollers", 200);
+            if (min < 2 || min > 200 || max < 2 || max > 2000 || min > max) {
+                throw err(id, "Events", "SQS event " + name + ": ProvisionedPollerConfig needs 2 <= MinimumPollers <= 200, "
+                        + "MaximumPollers 2..2000 and MinimumPollers <= MaximumPollers, got " + min + " and " + max);
+            }
         }
 
         private void addMapping(String id) {

@@ -134,6 +134,34 @@ class LocalTemplateTest {
     }
 
     @Test
+    void provisionedMode_isAccepted_andCheckedAsLambdaChecksIt() {
+        String head = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                + "      Handler: x.Y::handleRequest\n      Events:\n        Jobs:\n          Type: SQS\n          Properties:\n"
+                + "            Queue: !GetAtt Q.Arn\n";
+        LocalTemplate t = inline(head + "            ProvisionedPollerConfig: {MinimumPollers: 2, MaximumPollers: 50}\n", Map.of());
+        assertThat(t.functions().get("F").sqsEventSources().get(0).maximumConcurrency()).isNull();
+        assertThatThrownBy(() -> inline(head + "            ProvisionedPollerConfig: {MinimumPollers: 2}\n"
+                + "            ScalingConfig: {MaximumConcurrency: 5}\n", Map.of()))
+                .hasMessageContaining("resource F").hasMessageContaining("exclusive");
+        assertThatThrownBy(() -> inline(head + "            ProvisionedPollerConfig: {MinimumPollers: 1}\n", Map.of()))
+                .hasMessageContaining("2 <= MinimumPollers <= 200");
+        assertThatThrownBy(() -> inline(head + "            ProvisionedPollerConfig: {MinimumPollers: 30, MaximumPollers: 20}\n", Map.of()))
+                .hasMessageContaining("MinimumPollers <= MaximumPollers, got 30 and 20");
+    }
+
+    @Test
+    void theRealTemplate_offersProvisionedMode_asAParameter() {
+        Path real = Path.of("../../template.yaml");
+        SqsEventSource standard = LocalTemplate.load(real, Map.of(), ENDPOINTS).functions().get("JobWorkerFunction").sqsEventSources().get(0);
+        assertThat(standard.maximumConcurrency()).isEqualTo(10);
+        SqsEventSource provisioned = LocalTemplate.load(real, Map.of("WorkerMinimumPollers", "4"), ENDPOINTS)
+                .functions().get("JobWorkerFunction").sqsEventSources().get(0);
+        assertThat(provisioned.maximumConcurrency()).as("MaximumConcurrency is dropped in provisioned mode").isNull();
+        assertThatThrownBy(() -> LocalTemplate.load(real, Map.of("WorkerMinimumPollers", "1"), ENDPOINTS))
+                .hasMessageContaining("WorkerMinimumPollers");
+    }
+
+    @Test
     void parameters_overrideAndAllowedValuesAreChecked() {
         assertThat(full(Map.of("Env", "staging")).parameters()).containsEntry("Env", "staging");
         assertThatThrownBy(() -> full(Map.of("Env", "qa")))

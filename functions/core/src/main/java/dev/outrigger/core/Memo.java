@@ -1,9 +1,12 @@
-package dev.outrigger.worker;
+package dev.outrigger.core;
 
 import java.util.function.Supplier;
 
-/** A supplier that builds its value on first use, once, thread-safely (clients are built only when needed). */
-final class Memo<T> implements Supplier<T> {
+/**
+ * A supplier that builds its value on first use, once, thread-safely: AWS clients are built only when a function
+ * first needs them, so a cold start that never calls a service never pays for building its client.
+ */
+public final class Memo<T> implements Supplier<T> {
     private final Supplier<T> factory;
     private volatile T value;
 
@@ -11,7 +14,7 @@ final class Memo<T> implements Supplier<T> {
         this.factory = factory;
     }
 
-    static <T> Memo<T> of(Supplier<T> factory) {
+    public static <T> Memo<T> of(Supplier<T> factory) {
         return new Memo<>(factory);
     }
 
