@@ -166,6 +166,10 @@ final class DurableQueueEventListener extends AbstractActorWithTimers {
         if (actor != null) {
             queueOfActor.remove(actor);
         }
+        // A stopped actor answers nothing: its open lookups end at MOVE_WAIT, and a queue created again under the
+        // name must not have its answers matched with them.
+        lookupsInFlight.remove(name);
+        unresolved.remove(name);
     }
 
     private void inQueueChange(String what, Runnable write) {
