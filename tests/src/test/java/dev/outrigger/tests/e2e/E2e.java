@@ -33,20 +33,33 @@ final class E2e {
         return root().resolve("tests/src/test/resources/e2e/e2e-template.yaml");
     }
 
+    /** The kill tests' template: the real job worker on a short visibility timeout, and a queue nobody polls. */
+    static Path durableTemplate() {
+        return root().resolve("tests/src/test/resources/e2e/durable-template.yaml");
+    }
+
     /** Polls until the condition holds; fails with the description (and the last state) at the deadline. */
     static void await(String what, Duration deadline, BooleanSupplier condition) {
+        if (!poll(deadline, condition)) {
+            throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for: " + what);
+        }
+    }
+
+    /** Polls until the condition holds or the deadline passes; returns whether it held (for a detailed assertion after). */
+    static boolean poll(Duration deadline, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for: " + what);
+                return false;
             }
             try {
                 Thread.sleep(100);   // polling interval, not a wait for an outcome
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
+                throw new AssertionError("interrupted while polling");
             }
         }
+        return true;
     }
 
     /** visible + in flight + delayed. */

@@ -1,64 +1,51 @@
 package dev.outrigger.local.runtime;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
-import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.StrictSQSLimits$;
 import org.elasticmq.actor.QueueManagerActor;
-import org.elasticmq.actor.queue.QueueEvent;
-import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
-import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.util.NowProvider;
 import scala.Option;
-import scala.collection.immutable.List$;
 import scala.concurrent.Await;
 
 /**
  * ElasticMQ serving the SQS API on 127.0.0.1. With a data directory, queues and messages are kept in an H2
- * database ({@code <dataDir>/elasticmq.mv.db}) through ElasticMQ's SQL persistence, wired the way
- * ElasticMQ's own server does it (a queue-event listener actor that also restores queues and messages at start).
+ * database ({@code <dataDir>/elasticmq.mv.db}) by {@link DurableQueueStore}: ElasticMQ's SQL persistence restores
+ * them at start, and {@link DurableQueueEventListener} writes every change, acknowledged only once it is on disk.
  */
 final class EmbeddedSqs implements AutoCloseable {
     private final ActorSystem system;
     private final SQSRestServer server;
+    private final DurableQueueStore store;
     private final URI endpoint;
 
-    private EmbeddedSqs(ActorSystem system, SQSRestServer server, URI endpoint) {
+    private EmbeddedSqs(ActorSystem system, SQSRestServer server, DurableQueueStore store, URI endpoint) {
         this.system = system;
         this.server = server;
+        this.store = store;
         this.endpoint = endpoint;
     }
 
     static EmbeddedSqs start(int port, String region, String accountId, Path dataDir) {
         quietLogs();
         ActorSystem system = ActorSystem.create("outrigger-sqs");
+        DurableQueueStore store = null;
         try {
-            ActorRef listener = null;
             ActorRef queueManager = null;
             if (dataDir != null) {
-                Files.createDirectories(dataDir);
-                String uri = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("elasticmq") + ";DB_CLOSE_ON_EXIT=FALSE";
-                SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver", uri, "sa", "", false);
-                ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class,
-                        () -> new SqlQueuePersistenceActor(config, List$.MODULE$.empty())));
-                listener = store;
+                store = DurableQueueStore.open(system, dataDir);
+                ActorRef listener = store.listener();
                 queueManager = system.actorOf(Props.create(QueueManagerActor.class,
-                        () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(store))));
-                // Recreates the persisted queues and their messages before the API accepts calls.
-                Object restored = Await.result(Patterns.ask(store, new QueueEvent.Restore(queueManager), 30_000),
-                        scala.concurrent.duration.Duration.create(30, TimeUnit.SECONDS));
-                if (restored instanceof scala.util.Left<?, ?> left) {
-                    throw new IllegalStateException("could not restore queues from " + dataDir + ": " + left.value());
-                }
+                        () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(listener))));
+                store.restore(system, queueManager);
             }
             // Queue URLs embed the server address, so an ephemeral port is chosen before binding.
             int actual = port == 0 ? Ports.free() : port;
@@ -69,17 +56,17 @@ final class EmbeddedSqs implements AutoCloseable {
                     .withAWSRegion(region)
                     .withAWSAccountId(accountId)
                     .withSQSLimits(StrictSQSLimits$.MODULE$);
-            if (queueManager != null) {
-                builder = builder.withQueueManagerActor(queueManager).withQueueEventListener(listener);
+            if (store != null) {
+                builder = builder.withQueueManagerActor(queueManager).withQueueEventListener(store.listener());
             }
             SQSRestServer server = builder.start();
             server.waitUntilStarted();
-            return new EmbeddedSqs(system, server, URI.create("http://127.0.0.1:" + actual));
+            return new EmbeddedSqs(system, server, store, URI.create("http://127.0.0.1:" + actual));
         } catch (RuntimeException | Error e) {
-            system.terminate();
+            terminate(system, store);
             throw e;
         } catch (Exception e) {
-            system.terminate();
+            terminate(system, store);
             throw new IllegalStateException("could not start ElasticMQ on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
     }
@@ -110,10 +97,19 @@ final class EmbeddedSqs implements AutoCloseable {
         try {
             server.stopAndWait();
         } finally {
-            try {
-                Await.result(system.terminate(), scala.concurrent.duration.Duration.create(Duration.ofSeconds(10).toSeconds(), TimeUnit.SECONDS));
-            } catch (Exception e) {
-                // shutting down anyway
+            terminate(system, store);
+        }
+    }
+
+    /** The actor system first, so no change is being written when the database closes. */
+    private static void terminate(ActorSystem system, DurableQueueStore store) {
+        try {
+            Await.result(system.terminate(), scala.concurrent.duration.Duration.create(Duration.ofSeconds(10).toSeconds(), TimeUnit.SECONDS));
+        } catch (Exception e) {
+            // shutting down anyway
+        } finally {
+            if (store != null) {
+                store.close();
             }
         }
     }
