@@ -346,7 +346,15 @@ def _run_once(ctx, call, framework=None):
     elapsed_ms = int((time.monotonic() - started) * 1000)
     log.info("outrigger %s done name=%s id=%s attempt=%s ms=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt,
              elapsed_ms)
-    return JsonResponse({"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms})
+    answer = {"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms}
+    if ctx.kind == "hook":
+        # what the hook returned (the health ping's database state, how many rows a prune deleted), when it is JSON:
+        # the schedule-hook function passes it on in its own result
+        try:
+            answer["result"] = json.loads(json.dumps(value, allow_nan=False))
+        except (TypeError, ValueError):
+            log.info("outrigger hook %s returned a value that is not JSON; not included in the answer", ctx.name)
+    return JsonResponse(answer)
 
 
 def _finished(framework):
