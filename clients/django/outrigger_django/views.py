@@ -1,11 +1,14 @@
 """The signed endpoints the Outrigger Lambdas call. See README.md, "HTTP contract"."""
 import json
 import logging
+import math
 import time
 import traceback
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -23,6 +26,26 @@ from .signing import ATTEMPT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Signatu
 log = logging.getLogger("outrigger_django")
 
 MAX_ID_LENGTH = 200
+
+
+class NotJson(ValueError):
+    """Python's json module reads NaN, Infinity and numbers too large for a float; JSON has none of them."""
+
+
+def _refuse_constant(name):
+    raise NotJson(f"{name} is not a JSON number")
+
+
+def _finite_float(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise NotJson(f"{text} is too large for a number")
+    return number
+
+
+def loads_strict(text):
+    """json.loads, refusing NaN, Infinity, -Infinity and numbers that overflow to infinity."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def _error(status, error, message, **extra):
@@ -66,10 +89,19 @@ def signed_endpoint(action_field, action=None):
                 return response
             route = _route(request)
             try:
+                raw = request.body
+            except RequestDataTooBig:
+                # Django's own answer would be its HTML error page; the endpoints answer JSON
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                log.warning("outrigger call refused route=%s reason=body over DATA_UPLOAD_MAX_MEMORY_SIZE", route)
+                return _error(413, "payload_too_large",
+                              f"the body is over DATA_UPLOAD_MAX_MEMORY_SIZE ({limit} bytes), so it was not read and "
+                              "nothing ran; Outrigger's calls carry one job envelope (at most the queue's size limit)")
+            try:
                 if route is None:
                     raise SignatureError("this view is not routed through outrigger_django.urls")
                 scheme = verify(conf.signing_secrets(), request.headers.get(TIMESTAMP_HEADER),
-                                request.headers.get(SIGNATURE_HEADER), request.body, method=request.method,
+                                request.headers.get(SIGNATURE_HEADER), raw, method=request.method,
                                 route=route, tolerance_s=int(conf.get("TIMESTAMP_TOLERANCE_S")),
                                 accept_v1_until=conf.accept_v1_until())
             except SignatureError as e:
@@ -78,7 +110,9 @@ def signed_endpoint(action_field, action=None):
             if scheme == "v1":
                 log.info("outrigger accepted a v1 signature route=%s (ACCEPT_V1_SIGNATURES_UNTIL)", route)
             try:
-                body = json.loads(request.body.decode("utf-8"))
+                body = loads_strict(raw.decode("utf-8"))
+            except NotJson as e:
+                return _error(400, "bad_request", f"body must be a UTF-8 JSON object: {e}")
             except (UnicodeDecodeError, ValueError):
                 return _error(400, "bad_request", "body must be a UTF-8 JSON object")
             if not isinstance(body, dict):
