@@ -5,7 +5,8 @@ import math
 import time
 import traceback
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -403,15 +404,34 @@ def _finished(framework):
 
 @signed_endpoint("action", "maintenance")
 def maintenance_switch(request, body):
-    """body: {"action": "maintenance", "enabled": true|false, "reason": "..."}"""
+    """body: {"action": "maintenance", "enabled": true|false, "reason": "...", "issued_at": RFC 3339 (optional)}"""
     enabled = body.get("enabled")
     if not isinstance(enabled, bool):
         return _error(400, "bad_request", '"enabled" must be true or false')
     reason = body.get("reason") or ""
     if not isinstance(reason, str):
         return _error(400, "bad_request", '"reason" must be a string')
+    # the call's place in the order of switches: its signed issued_at (the cutover passes the state's EnteredTime),
+    # else its signed timestamp (already verified to be within the window)
+    signed_at = datetime.fromtimestamp(int(request.headers[TIMESTAMP_HEADER].strip()), dt_timezone.utc)
+    issued_at = signed_at
+    if "issued_at" in body:
+        try:
+            issued_at = parse_datetime(body["issued_at"]) if isinstance(body["issued_at"], str) else None
+        except ValueError:  # well formed but not a date, e.g. month 13
+            issued_at = None
+        if issued_at is None or timezone.is_naive(issued_at):
+            return _error(400, "bad_request", '"issued_at" must be an RFC 3339 date-time with a UTC offset')
+        tolerance_s = int(conf.get("TIMESTAMP_TOLERANCE_S"))
+        if issued_at > signed_at + timedelta(seconds=tolerance_s):
+            # a value far ahead would refuse every later call until then
+            return _error(400, "bad_request", f'"issued_at" is more than {tolerance_s} s after the signed '
+                                              f"timestamp {signed_at.isoformat()}")
     try:
-        state = maintenance.set_state(enabled, reason)
+        state = maintenance.set_state(enabled, reason, issued_at)
+    except maintenance.StaleCall as e:
+        log.warning("outrigger call refused route=maintenance reason=issued before the last change")
+        return _error(401, "unauthorized", str(e))
     except DatabaseError as e:
         return _error(503, "database_unavailable", type(e).__name__)
     log.warning("outrigger maintenance %s", "ON" if state.enabled else "OFF")
