@@ -5,13 +5,15 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.SignedDjangoClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * EventBridge Scheduler target: turns the schedule's Input into a {@link HookInput} and runs it with
- * {@link ScheduledHookRunner}. Failures throw, so Scheduler's RetryPolicy and DLQ apply.
+ * {@link ScheduledHookRunner}. Transient failures throw, so Scheduler's RetryPolicy and DLQ apply; a firing that can
+ * never succeed (a permanent answer, a bad input) is parked in SchedulerDLQ (SCHEDULER_DLQ_URL) and returns normally.
  */
 public final class ScheduledHookHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final ScheduledHookRunner runner;
@@ -21,10 +23,15 @@ public final class ScheduledHookHandler implements RequestHandler<Map<String, Ob
     }
 
     public ScheduledHookHandler(Env env) {
+        this(env, AwsClientConfig.configure(SqsClient.builder(), env, "SQS").build());
+    }
+
+    private ScheduledHookHandler(Env env, SqsClient sqs) {
         this(new ScheduledHookRunner(
                 env.get(SignedDjangoClient.BASE_URL_ENV).isPresent() ? SignedDjangoClient.fromEnv(env) : null,
-                new SqsJobQueue(AwsClientConfig.configure(SqsClient.builder(), env, "SQS").build()),
-                env, Duration.ofSeconds(env.intOr("HOOK_TIMEOUT_S", 30))));
+                new SqsJobQueue(sqs),
+                env.get(SqsHookDeadLetters.QUEUE_URL_ENV).map(url -> new SqsHookDeadLetters(sqs, url)),
+                env, Duration.ofSeconds(env.intOr("HOOK_TIMEOUT_S", 30)), Clock.systemUTC()));
     }
 
     ScheduledHookHandler(ScheduledHookRunner runner) {
@@ -33,11 +40,24 @@ public final class ScheduledHookHandler implements RequestHandler<Map<String, Ob
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        HookInput in = HookInput.parse(input);
-        if (context != null) {
-            context.getLogger().log("hook " + in.hook() + " mode=" + in.mode() + " job_id=" + in.jobId()
-                    + " execution_id=" + in.executionId() + "\n");
+        HookInput in;
+        try {
+            in = HookInput.parse(input);
+        } catch (InvalidHookInputException e) {
+            log(context, "hook input refused, dead-lettered: " + e.getMessage());
+            return runner.refuse(input, e).toMap();
         }
-        return runner.run(in).toMap();
+        log(context, "hook " + in.hook() + " mode=" + in.mode() + " job_id=" + in.jobId() + " execution_id=" + in.executionId());
+        ScheduledHookRunner.Result result = runner.run(in);
+        if (result.deadLetter() != null) {
+            log(context, "hook " + in.hook() + " job_id=" + in.jobId() + " dead-lettered, not retried: " + result.deadLetter().error());
+        }
+        return result.toMap();
+    }
+
+    private static void log(Context context, String line) {
+        if (context != null) {
+            context.getLogger().log(line + "\n");
+        }
     }
 }
