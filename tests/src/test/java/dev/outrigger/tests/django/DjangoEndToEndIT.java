@@ -94,7 +94,9 @@ class DjangoEndToEndIT {
         // migrate needs no queue: it runs while the runtime starts
         Process migrate = harness.spawn(harness.python(example, env, "manage.py", "migrate", "-v", "0"));
         // Schedules created DISABLED: nothing fires by the clock; the hook tests fire them with fireNow.
-        runtime = harness.startRuntime(secret, Map.of(), b -> b.parameter("SchedulesEnabled", "false"));
+        // A 1-2 s backoff, so a task that keeps failing uses up its attempts within a test.
+        runtime = harness.startRuntime(secret, Map.of("OUTRIGGER_BACKOFF_BASE_S", "1", "OUTRIGGER_BACKOFF_CAP_S", "2"),
+                b -> b.parameter("SchedulesEnabled", "false"));
         harness.finish("manage.py migrate (Django " + harness.djangoVersion + ")", migrate, Duration.ofSeconds(60));
 
         env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));

@@ -83,9 +83,9 @@ final class DjangoHarness implements AutoCloseable {
     }
 
     /**
-     * Starts the runtime from the real template.yaml on free ports, with an env file as a developer writes it:
-     * DJANGO_BASE_URL at this Django, the literal signing secret (its ARN blanked, as `local up` does for a literal), a
-     * 1-2 s backoff so retries finish within a test; plus extra lines.
+     * Starts the runtime from the real template.yaml (on free ports unless options say otherwise), with an env file as
+     * a developer writes it: DJANGO_BASE_URL at this Django, the literal signing secret (its ARN blanked, as `local up`
+     * does for a literal secret), plus extra lines.
      */
     LocalRuntime startRuntime(String secret, Map<String, String> extraEnv, Consumer<RuntimeOptions.Builder> options)
             throws IOException {
@@ -93,8 +93,6 @@ final class DjangoHarness implements AutoCloseable {
         env.put("DJANGO_BASE_URL", outriggerBase().toString());
         env.put("OUTRIGGER_SIGNING_SECRET", secret);
         env.put("OUTRIGGER_SIGNING_SECRET_ARN", "");
-        env.put("OUTRIGGER_BACKOFF_BASE_S", "1");
-        env.put("OUTRIGGER_BACKOFF_CAP_S", "2");
         env.putAll(extraEnv);
         Path envFile = tmp.resolve("local.env");
         StringBuilder lines = new StringBuilder();
@@ -149,6 +147,14 @@ final class DjangoHarness implements AutoCloseable {
             processes.add(p);
         }
         return p;
+    }
+
+    /** Stops a process this harness started, and whatever it started, and waits for them to end. */
+    void stop(Process p) {
+        synchronized (processes) {
+            processes.remove(p);
+        }
+        destroy(p);
     }
 
     /** Runs pb to its end within timeout; fails with the log's tail unless it exits 0. */
@@ -305,6 +311,19 @@ final class DjangoHarness implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no template.yaml with clients/django above " + start);
+    }
+
+    /** A free port whose next one is free too: the runtime's SQS port and its emulator's (port + 1). */
+    static int freePortPair() throws IOException {
+        for (int tries = 0; tries < 50; tries++) {
+            int port = freePort();
+            try (var next = new java.net.ServerSocket(port + 1, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no two consecutive free ports on 127.0.0.1");
     }
 
     static int freePort() throws IOException {
