@@ -3,7 +3,6 @@ import logging
 import threading
 import time
 from collections import namedtuple
-
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
