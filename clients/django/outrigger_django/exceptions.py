@@ -43,3 +43,37 @@ class MessageTooLarge(OutriggerError, ValueError):
         super().__init__(
             f"job envelope is {size} bytes, over the {limit}-byte limit of queue {queue!r}; "
             "nothing was sent (put large data in S3 or the database and send a reference)")
+
+
+class QueueNotFound(OutriggerError):
+    """The queue URL in OUTRIGGER["QUEUES"] names no queue at the SQS endpoint; nothing was sent."""
+
+    def __init__(self, queue, url, endpoint, available):
+        self.queue = queue
+        self.url = url
+        self.available = available
+        if available is None:
+            there = "the queues there could not be listed"
+        elif available:
+            shown = ", ".join(available[:20]) + (f" and {len(available) - 20} more" if len(available) > 20 else "")
+            there = f"the queues there: {shown}"
+        else:
+            there = "it has no queues at all"
+        super().__init__(
+            f"SQS at {endpoint} has no queue {url} (OUTRIGGER[\"QUEUES\"][{queue!r}]); {there}. Nothing was sent. "
+            f"Set OUTRIGGER[\"QUEUES\"][{queue!r}] to the URL the stack creates (outrigger-<env>-jobs-default, "
+            "-jobs-heavy): the stack outputs JobsDefaultQueueUrl and JobsHeavyQueueUrl, and `./outrigger local up` "
+            "prints every queue's URL")
+
+
+class EndpointUrlNotSet(OutriggerError):
+    """The queue URL is local (the local runtime) but boto3's endpoint is AWS's, because OUTRIGGER["ENDPOINT_URL"] is
+    unset: it found no credentials, or could not reach AWS; nothing was sent."""
+
+    def __init__(self, url, endpoint, found):
+        self.url = url
+        super().__init__(
+            f"{found}: the queue URL {url} is local, but OUTRIGGER[\"ENDPOINT_URL\"] is not set, so boto3 sends to "
+            f"AWS instead. Set OUTRIGGER[\"ENDPOINT_URL\"] = \"{endpoint}\" (or the environment variable your "
+            "settings read it from, e.g. OUTRIGGER_ENDPOINT_URL); against the local runtime no credentials are "
+            "needed then. Nothing was sent")

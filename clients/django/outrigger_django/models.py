@@ -87,6 +87,9 @@ class MaintenanceState(models.Model):
     enabled = models.BooleanField(default=False)
     reason = models.CharField(max_length=500, blank=True, default="")
     changed_at = models.DateTimeField(null=True, blank=True)
+    # when the call that last flipped `enabled` was issued (its signed issued_at, else its signed timestamp), as UTC
+    # ISO 8601 with microseconds: a call issued before it is refused, so a replayed "on" can't undo a later "off"
+    last_change_issued_at = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "Outrigger maintenance state"

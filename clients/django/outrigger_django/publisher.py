@@ -1,10 +1,12 @@
 """publish(): build a job envelope, check it against the schema and the queue's size limit, send it to SQS."""
 import datetime
+import ipaddress
 import json
 import logging
 import re
 import threading
 import uuid
+from urllib.parse import urlsplit
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
@@ -12,7 +14,7 @@ from django.db import transaction
 
 from . import conf
 from .envelope import Violation, validate_envelope
-from .exceptions import InvalidEnvelope, MessageTooLarge
+from .exceptions import EndpointUrlNotSet, InvalidEnvelope, MessageTooLarge, QueueNotFound
 
 log = logging.getLogger("outrigger_django")
 
@@ -62,6 +64,54 @@ def reset_clients(**_):
 setting_changed.connect(reset_clients, dispatch_uid="outrigger_django.reset_clients")
 
 
+# What SQS answers for a queue URL that names no queue: the query protocol's code (botocore before 1.31, ElasticMQ)
+# and the JSON protocol's
+_NO_QUEUE_CODES = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"}
+
+
+def _send(client, queue, params):
+    """client.send_message(**params), with errors that say what to fix for a queue that does not exist and for a local
+    queue URL that boto3 sends to AWS."""
+    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
+    url = params["QueueUrl"]
+    try:
+        return client.send_message(**params)
+    except (NoCredentialsError, EndpointConnectionError) as e:
+        # boto3 sends to its endpoint, never to the queue URL's host: a local queue URL needs a local endpoint
+        local = _local_endpoint(url)
+        if local and not _local_endpoint(client.meta.endpoint_url):
+            found = "no AWS credentials were found" if isinstance(e, NoCredentialsError) \
+                else f"boto3 could not connect to {client.meta.endpoint_url}"
+            raise EndpointUrlNotSet(url, local, found) from e
+        raise
+    except ClientError as e:
+        if e.response.get("Error", {}).get("Code") not in _NO_QUEUE_CODES:
+            raise
+        raise QueueNotFound(queue, url, client.meta.endpoint_url, _queue_urls(client)) from e
+
+
+def _queue_urls(client):
+    """The endpoint's queue URLs, or None when they can't be listed (in AWS, Django's role may not ListQueues)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return sorted(client.list_queues().get("QueueUrls", []))
+    except (BotoCoreError, ClientError):
+        return None
+
+
+def _local_endpoint(url):
+    """scheme://host:port of a queue URL on this machine (the local runtime), else None."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost" or host.endswith(".localhost")
+    return f"{parts.scheme}://{parts.netloc}" if loopback else None
+
+
 def _now_rfc3339():
     now = datetime.datetime.now(datetime.timezone.utc)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
@@ -82,7 +132,7 @@ class PreparedJob:
         params = {"QueueUrl": self.queue_url, "MessageBody": self.body}
         if self.delay_seconds:
             params["DelaySeconds"] = self.delay_seconds
-        response = sqs_client().send_message(**params)
+        response = _send(sqs_client(), self.queue, params)
         # never log the payload: it may carry personal data
         log.info("outrigger job sent id=%s type=%s queue=%s message_id=%s", self.job_id, self.type, self.queue,
                  response.get("MessageId"))
@@ -108,6 +158,10 @@ def prepare(job_type, payload, *, queue="default", delay_seconds=0, job_id=None,
         body = json.dumps(envelope, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"),
                           allow_nan=False)
     except (TypeError, ValueError) as e:
+        if "Out of range float" in str(e):
+            # allow_nan=False: Python would write NaN / Infinity, which no JSON parser (nor the worker) accepts
+            raise InvalidEnvelope([Violation("payload", "contains NaN or Infinity, which JSON has no number for "
+                                                        "(send null or a string instead)")])
         raise InvalidEnvelope([Violation("payload", f"is not JSON-serialisable: {e}")])
     # validate what will actually be on the wire (the encoder turns dates, decimals and UUIDs into strings)
     violations = list(validate_envelope(json.loads(body)))

@@ -7,6 +7,9 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$")
 
 _tasks = {}
 _hooks = {}
+# The hooks the package itself ships for template.yaml's default schedules: a project's own @outrigger_hook of the
+# same name replaces one, so existing code that registered e.g. "clearsessions" keeps working unchanged.
+_package_hooks = {}
 
 
 def _register(table, kind, name):
@@ -38,12 +41,17 @@ def outrigger_hook(name):
     return _register(_hooks, "hook", name)
 
 
+def package_hook(name):
+    """Registers one of the package's own hooks (outrigger_tasks.py); a project's @outrigger_hook(name) wins."""
+    return _register(_package_hooks, "hook", name)
+
+
 def get_task(name):
     return _tasks.get(name)
 
 
 def get_hook(name):
-    return _hooks.get(name)
+    return _hooks.get(name) or _package_hooks.get(name)
 
 
 def task_names():
@@ -51,4 +59,4 @@ def task_names():
 
 
 def hook_names():
-    return sorted(_hooks)
+    return sorted(set(_hooks) | set(_package_hooks))

@@ -1,11 +1,15 @@
 """The signed endpoints the Outrigger Lambdas call. See README.md, "HTTP contract"."""
 import json
 import logging
+import math
 import time
 import traceback
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -23,6 +27,26 @@ from .signing import ATTEMPT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Signatu
 log = logging.getLogger("outrigger_django")
 
 MAX_ID_LENGTH = 200
+
+
+class NotJson(ValueError):
+    """Python's json module reads NaN, Infinity and numbers too large for a float; JSON has none of them."""
+
+
+def _refuse_constant(name):
+    raise NotJson(f"{name} is not a JSON number")
+
+
+def _finite_float(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise NotJson(f"{text} is too large for a number")
+    return number
+
+
+def loads_strict(text):
+    """json.loads, refusing NaN, Infinity, -Infinity and numbers that overflow to infinity."""
+    return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def _error(status, error, message, **extra):
@@ -66,10 +90,19 @@ def signed_endpoint(action_field, action=None):
                 return response
             route = _route(request)
             try:
+                raw = request.body
+            except RequestDataTooBig:
+                # Django's own answer would be its HTML error page; the endpoints answer JSON
+                limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+                log.warning("outrigger call refused route=%s reason=body over DATA_UPLOAD_MAX_MEMORY_SIZE", route)
+                return _error(413, "payload_too_large",
+                              f"the body is over DATA_UPLOAD_MAX_MEMORY_SIZE ({limit} bytes), so it was not read and "
+                              "nothing ran; Outrigger's calls carry one job envelope (at most the queue's size limit)")
+            try:
                 if route is None:
                     raise SignatureError("this view is not routed through outrigger_django.urls")
                 scheme = verify(conf.signing_secrets(), request.headers.get(TIMESTAMP_HEADER),
-                                request.headers.get(SIGNATURE_HEADER), request.body, method=request.method,
+                                request.headers.get(SIGNATURE_HEADER), raw, method=request.method,
                                 route=route, tolerance_s=int(conf.get("TIMESTAMP_TOLERANCE_S")),
                                 accept_v1_until=conf.accept_v1_until())
             except SignatureError as e:
@@ -78,7 +111,9 @@ def signed_endpoint(action_field, action=None):
             if scheme == "v1":
                 log.info("outrigger accepted a v1 signature route=%s (ACCEPT_V1_SIGNATURES_UNTIL)", route)
             try:
-                body = json.loads(request.body.decode("utf-8"))
+                body = loads_strict(raw.decode("utf-8"))
+            except NotJson as e:
+                return _error(400, "bad_request", f"body must be a UTF-8 JSON object: {e}")
             except (UnicodeDecodeError, ValueError):
                 return _error(400, "bad_request", "body must be a UTF-8 JSON object")
             if not isinstance(body, dict):
@@ -346,7 +381,15 @@ def _run_once(ctx, call, framework=None):
     elapsed_ms = int((time.monotonic() - started) * 1000)
     log.info("outrigger %s done name=%s id=%s attempt=%s ms=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt,
              elapsed_ms)
-    return JsonResponse({"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms})
+    answer = {"status": "done", "id": ctx.job_id, "duration_ms": elapsed_ms}
+    if ctx.kind == "hook":
+        # what the hook returned (the health ping's database state, how many rows a prune deleted), when it is JSON:
+        # the schedule-hook function passes it on in its own result
+        try:
+            answer["result"] = json.loads(json.dumps(value, allow_nan=False))
+        except (TypeError, ValueError):
+            log.info("outrigger hook %s returned a value that is not JSON; not included in the answer", ctx.name)
+    return JsonResponse(answer)
 
 
 def _finished(framework):
@@ -361,15 +404,34 @@ def _finished(framework):
 
 @signed_endpoint("action", "maintenance")
 def maintenance_switch(request, body):
-    """body: {"action": "maintenance", "enabled": true|false, "reason": "..."}"""
+    """body: {"action": "maintenance", "enabled": true|false, "reason": "...", "issued_at": RFC 3339 (optional)}"""
     enabled = body.get("enabled")
     if not isinstance(enabled, bool):
         return _error(400, "bad_request", '"enabled" must be true or false')
     reason = body.get("reason") or ""
     if not isinstance(reason, str):
         return _error(400, "bad_request", '"reason" must be a string')
+    # the call's place in the order of switches: its signed issued_at (the cutover passes the state's EnteredTime),
+    # else its signed timestamp (already verified to be within the window)
+    signed_at = datetime.fromtimestamp(int(request.headers[TIMESTAMP_HEADER].strip()), dt_timezone.utc)
+    issued_at = signed_at
+    if "issued_at" in body:
+        try:
+            issued_at = parse_datetime(body["issued_at"]) if isinstance(body["issued_at"], str) else None
+        except ValueError:  # well formed but not a date, e.g. month 13
+            issued_at = None
+        if issued_at is None or timezone.is_naive(issued_at):
+            return _error(400, "bad_request", '"issued_at" must be an RFC 3339 date-time with a UTC offset')
+        tolerance_s = int(conf.get("TIMESTAMP_TOLERANCE_S"))
+        if issued_at > signed_at + timedelta(seconds=tolerance_s):
+            # a value far ahead would refuse every later call until then
+            return _error(400, "bad_request", f'"issued_at" is more than {tolerance_s} s after the signed '
+                                              f"timestamp {signed_at.isoformat()}")
     try:
-        state = maintenance.set_state(enabled, reason)
+        state = maintenance.set_state(enabled, reason, issued_at)
+    except maintenance.StaleCall as e:
+        log.warning("outrigger call refused route=maintenance reason=issued before the last change")
+        return _error(401, "unauthorized", str(e))
     except DatabaseError as e:
         return _error(503, "database_unavailable", type(e).__name__)
     log.warning("outrigger maintenance %s", "ON" if state.enabled else "OFF")

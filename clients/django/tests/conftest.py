@@ -22,11 +22,13 @@ def hook_body(name, hook_id, scheduled_time="2025-05-20T03:00:00Z", args=None, e
             "execution_id": execution_id or "exec-" + hook_id, "args": args or {}}
 
 
-def maintenance_body(enabled, reason=None):
-    """What the cutover's maintenance step sends."""
+def maintenance_body(enabled, reason=None, issued_at=None):
+    """What the cutover's maintenance step sends (issued_at: the state's entered time, RFC 3339)."""
     body = {"action": "maintenance", "enabled": enabled}
     if reason is not None:
         body["reason"] = reason
+    if issued_at is not None:
+        body["issued_at"] = issued_at
     return body
 
 
@@ -64,8 +66,8 @@ class SignedCaller:
         return self.post("hooks/" + name, hook_body(name, hook_id, scheduled_time, args, execution_id),
                          job_id=hook_id, **kw)
 
-    def maintenance(self, enabled, reason=None, **kw):
-        return self.post("maintenance", maintenance_body(enabled, reason), **kw)
+    def maintenance(self, enabled, reason=None, issued_at=None, **kw):
+        return self.post("maintenance", maintenance_body(enabled, reason, issued_at), **kw)
 
     def verify_writes(self, database=None, **kw):
         return self.post("verify-writes", verify_writes_body(database), **kw)

@@ -124,3 +124,26 @@ def test_example_maintenanceOnAndOff(server):
     assert call(server, "/internal/outrigger/verify-writes", {"action": "verify-writes"})[2]["ok"] is True
     assert call(server, "/internal/outrigger/maintenance", {"action": "maintenance", "enabled": False})[0] == 200
     assert call(server, "/", method="GET")[0] == 200
+
+
+def test_example_tasksFrameworkTask_runByTheSignedCall_showsInGetResult(server):
+    # what the worker sends for shop.tasks.remember enqueued through OutriggerBackend
+    body = {"id": "smoke-tasks-1", "task": "shop.tasks.remember", "attempt": 1,
+            "payload": {"task": "shop.tasks.remember", "args": ["smoke"], "kwargs": {}, "backend": "default",
+                        "queue_name": "default"}}
+    status, _, answer = call(server, "/internal/outrigger/tasks/shop.tasks.remember", body)
+    assert (status, answer["status"]) == (200, "done")
+    result = call(server, "/example/tasks/smoke-tasks-1", method="GET")[2]
+    assert result["status"] == "SUCCESSFUL" and result["attempts"] == 1
+    assert result["return_value"] == {"label": "smoke", "attempt": 1}
+
+
+def test_example_bodyOver_DATA_UPLOAD_MAX_MEMORY_SIZE_overRealHttp_isJson413(server):
+    data = b'{"pad": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    request = urllib.request.Request(server + "/internal/outrigger/tasks/example.record", data=data,
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=30)
+    assert info.value.code == 413
+    assert info.value.headers["Content-Type"] == "application/json"
+    assert json.loads(info.value.read())["error"] == "payload_too_large"

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from django.db import transaction
 
-from outrigger_django import MessageTooLarge, publish, publish_on_commit, publisher
+from outrigger_django import MessageTooLarge, QueueNotFound, publish, publish_on_commit, publisher
 from outrigger_django.envelope import HandValidator, validate_envelope
 
 MOTO = os.environ.get("OUTRIGGER_MOTO_SERVER") or shutil.which("moto_server")
@@ -109,3 +109,15 @@ def test_publishOnCommit_overTheWire(queues):
     with transaction.atomic():
         job_id = publish_on_commit("django.task", {"task": "committed"})
     assert [e["id"] for e in _receive(sqs, default)] == [job_id]
+
+
+def test_publish_overTheWire_toAQueueThatDoesNotExist_namesTheUrlAndTheQueuesThere(queues, settings):
+    sqs, default, heavy = queues
+    # the mistake a new project makes: a queue name that is not the one the stack creates
+    wrong = default.rsplit("/", 1)[0] + "/outrigger-jobs-default"
+    settings.OUTRIGGER = {**settings.OUTRIGGER, "QUEUES": {"default": wrong}}
+    with pytest.raises(QueueNotFound) as info:
+        publish("django.task", {"task": "reports.generate"})
+    message = str(info.value)
+    assert wrong in message and default in message and heavy in message
+    assert _receive(sqs, default, wait=0) == []

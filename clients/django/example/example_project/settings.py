@@ -5,10 +5,15 @@
   OUTRIGGER_ENDPOINT_URL        SQS endpoint, e.g. http://127.0.0.1:9324 (else AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL)
   AWS_REGION                    default us-east-1
   OUTRIGGER_SIGNING_SECRET      the shared secret (read by outrigger_django itself)
+  OUTRIGGER_SCHEDULE_GROUP, OUTRIGGER_SCHEDULER_ROLE_ARN, OUTRIGGER_SCHEDULER_DEAD_LETTER_ARN,
+  OUTRIGGER_SCHEDULER_ENDPOINT_URL
+                                the Tasks backend's options for run_after beyond 15 minutes (EventBridge Scheduler;
+                                the local runtime's emulator at http://127.0.0.1:9325)
   EXAMPLE_DB_PATH               SQLite file, default example/db.sqlite3
   DJANGO_ALLOWED_HOSTS          comma-separated, default 127.0.0.1,localhost
   DJANGO_DEBUG                  1 to enable DEBUG
 """
+import importlib.util
 import os
 from pathlib import Path
 
@@ -28,6 +33,8 @@ INSTALLED_APPS = [
     "outrigger_django",
     "shop",
 ]
+if importlib.util.find_spec("django.tasks") is None:  # Django 4.2 / 5.2: the django-tasks backport is an app
+    INSTALLED_APPS += ["django_tasks"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -59,6 +66,20 @@ OUTRIGGER = {
     # the e2e test flips maintenance and expects the very next request to see it
     "MAINTENANCE_CHECK_INTERVAL_S": float(os.environ.get("OUTRIGGER_MAINTENANCE_CHECK_INTERVAL_S", "0")),
     "MAINTENANCE_EXEMPT_PATHS": ["/healthz"],
+}
+
+# Django's Tasks framework, run by Outrigger (shop/tasks.py)
+TASKS = {
+    "default": {
+        "BACKEND": "outrigger_django.tasks.OutriggerBackend",
+        "QUEUES": ["default"],
+        "OPTIONS": {
+            "SCHEDULE_GROUP": os.environ.get("OUTRIGGER_SCHEDULE_GROUP"),
+            "SCHEDULER_ROLE_ARN": os.environ.get("OUTRIGGER_SCHEDULER_ROLE_ARN"),
+            "SCHEDULER_DEAD_LETTER_ARN": os.environ.get("OUTRIGGER_SCHEDULER_DEAD_LETTER_ARN"),
+            "SCHEDULER_ENDPOINT_URL": os.environ.get("OUTRIGGER_SCHEDULER_ENDPOINT_URL"),
+        },
+    }
 }
 
 LOGGING = {

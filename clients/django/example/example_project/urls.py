@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.home),
     path("example/records", views.records),
     path("example/publish", views.publish_view),
+    path("example/tasks/enqueue", views.enqueue_task),
+    path("example/tasks/<str:result_id>", views.task_result),
     path("internal/outrigger/", include("outrigger_django.urls")),
 ]

@@ -1,4 +1,5 @@
-"""The example's tasks and hook; outrigger_django imports every app's outrigger_tasks module at startup."""
+"""The example's @outrigger_task tasks and hook (the older API, still used for webhook/SNS jobs and existing code;
+shop/tasks.py has the Tasks-framework ones); outrigger_django imports every app's outrigger_tasks module at startup."""
 from outrigger_django import PermanentError, RetryLater, current_job, outrigger_hook, outrigger_task
 
 from .models import HookRecord, TaskRecord
@@ -30,15 +31,8 @@ def crash():
 
 @outrigger_hook("clearsessions")
 def clearsessions(scheduled_time, args):
-    """Stands in for `manage.py clearsessions`; writes one row per run."""
+    """Replaces the package's clearsessions hook (a project's own hook of the same name wins): writes one row per run,
+    so the e2e test can count them. template.yaml's other schedules (health_ping, outrigger_prune) run the package's."""
     job = current_job()
     HookRecord.objects.create(job_id=job.job_id, execution_id=job.execution_id or "", hook="clearsessions",
                               scheduled_time=scheduled_time, args=args)
-
-
-@outrigger_hook("health_ping")
-def health_ping(scheduled_time, args):
-    """template.yaml's every-5-minutes ping: answers only if the database does."""
-    from django.db import connection
-
-    connection.ensure_connection()

@@ -1,13 +1,19 @@
 import json
+from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from outrigger_django import OutriggerError, publish_on_commit
 
+from . import tasks
 from .models import HookRecord, TaskRecord
+
+# the tasks /example/tasks/enqueue may start, by name (never any importable name from a request)
+TASKS = {"remember": tasks.remember, "always_fails": tasks.always_fails}
 
 
 def home(request):
@@ -43,3 +49,35 @@ def publish_view(request):
     except (KeyError, TypeError, OutriggerError, ValueError, ImproperlyConfigured) as e:
         return JsonResponse({"error": type(e).__name__, "message": str(e)}, status=400)
     return JsonResponse({"job_id": job_id})
+
+
+@csrf_exempt
+def enqueue_task(request):
+    """POST {"task": "remember"|"always_fails", "args", "kwargs", "run_after_s"?} -> {"id", "status"}: enqueues the
+    Django way (task.enqueue, or task.using(run_after=...) for later). Example/e2e only: no authentication."""
+    if request.method != "POST":
+        return JsonResponse({"error": "use POST"}, status=405)
+    body = json.loads(request.body or b"{}")
+    task = TASKS.get(body.get("task"))
+    if task is None:
+        return JsonResponse({"error": "unknown task", "known": sorted(TASKS)}, status=400)
+    if body.get("run_after_s") is not None:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=float(body["run_after_s"])))
+    result = task.enqueue(*body.get("args", []), **body.get("kwargs", {}))
+    return JsonResponse({"id": result.id, "status": str(result.status),
+                         "run_after": task.run_after.isoformat() if task.run_after else None})
+
+
+def task_result(request, result_id):
+    """GET -> what get_result() says about one enqueued task."""
+    result = tasks.remember.get_backend().get_result(result_id)
+    body = {"status": str(result.status), "attempts": result.attempts,
+            "errors": [{"exception_class_path": e.exception_class_path, "traceback": e.traceback}
+                       for e in result.errors],
+            "run_after": result.task.run_after.isoformat() if result.task.run_after else None}
+    for name in ("enqueued_at", "started_at", "last_attempted_at", "finished_at"):
+        when = getattr(result, name)
+        body[name] = when.isoformat() if when else None
+    if body["status"] == "SUCCESSFUL":
+        body["return_value"] = result.return_value
+    return JsonResponse(body)

@@ -9,6 +9,8 @@ import dev.outrigger.core.SignedDjangoClient;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +19,7 @@ import java.util.function.Supplier;
 
 /**
  * The two Django ops endpoints the cutover calls, as signed POSTs (DESIGN.md, "Signed calls to Django"):
- * {@code maintenance} ({"action": "maintenance", "enabled", "reason"}) and {@code verify-writes}
+ * {@code maintenance} ({"action": "maintenance", "enabled", "reason", "issued_at"}) and {@code verify-writes}
  * ({"action": "verify-writes"}, optionally with "database").
  * Failures are exceptions on purpose: they cross the Lambda boundary as the function error the state machine
  * catches by name.
@@ -40,9 +42,14 @@ public final class DjangoOps {
         return new DjangoOps(django, () -> "cutover-" + UUID.randomUUID(), Duration.ofSeconds(20));
     }
 
-    /** Turns maintenance mode on or off; returns Django's answer ({"enabled", "reason", "changed_at"}). */
-    public Map<String, Object> setMaintenance(boolean enabled, String reason) {
-        ObjectNode body = DjangoRoute.MAINTENANCE.newBody().put("enabled", enabled).put("reason", reason);
+    /**
+     * Turns maintenance mode on or off; returns Django's answer ({"enabled", "reason", "changed_at"}). issuedAt orders
+     * the call among the switches: Django refuses a call issued before the one that made its last change, so a
+     * captured "on" replayed within the signature window cannot undo a later "off".
+     */
+    public Map<String, Object> setMaintenance(boolean enabled, String reason, Instant issuedAt) {
+        ObjectNode body = DjangoRoute.MAINTENANCE.newBody().put("enabled", enabled).put("reason", reason)
+                .put("issued_at", DateTimeFormatter.ISO_INSTANT.format(issuedAt));
         HttpResult r = post(DjangoRoute.MAINTENANCE, body);
         if (r.status() / 100 != 2) {
             throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + DjangoRoute.MAINTENANCE + ": "

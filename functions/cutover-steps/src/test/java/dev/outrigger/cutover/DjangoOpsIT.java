@@ -1,10 +1,14 @@
 package dev.outrigger.cutover;
 
 import dev.outrigger.core.Env;
+import dev.outrigger.core.SignedDjangoClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,17 +35,30 @@ class DjangoOpsIT {
     void maintenanceToggle_sendsSignedBody_andReturnsDjangosAnswer() {
         django.answer("maintenance", 200,
                 "{\"enabled\":true,\"reason\":\"cutover\",\"changed_at\":\"2026-01-01T00:00:00+00:00\"}");
+        // what the state machine passes: the state's EnteredTime
         Map<String, Object> out = new MaintenanceToggleHandler(env("s3cret"))
-                .handleRequest(Map.of("enabled", true, "reason", "cutover"), null);
+                .handleRequest(Map.of("enabled", true, "reason", "cutover", "issued_at", "2026-01-01T00:00:00.250Z"), null);
 
         assertThat(out).containsEntry("enabled", true).containsEntry("reason", "cutover")
                 .containsEntry("changed_at", "2026-01-01T00:00:00+00:00");
         assertThat(django.calls).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("maintenance");
             assertThat(c.signatureValid()).isTrue();
-            assertThat(c.body().toString()).isEqualTo("{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"cutover\"}");
+            assertThat(c.body().toString()).isEqualTo(
+                    "{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"cutover\",\"issued_at\":\"2026-01-01T00:00:00.250Z\"}");
             assertThat(c.jobId()).startsWith("cutover-");
         });
+    }
+
+    @Test
+    void maintenanceToggle_withoutIssuedAt_isIssuedNowByItsClock() {
+        django.answer("maintenance", 200, "{\"enabled\":false}");
+        Clock clock = Clock.fixed(Instant.parse("2026-02-03T04:05:06.789Z"), ZoneOffset.UTC);
+        new MaintenanceToggleHandler(DjangoOps.of(SignedDjangoClient.fromEnv(env("s3cret"))), clock)
+                .handleRequest(Map.of("enabled", false), null);
+
+        assertThat(django.calls).singleElement().satisfies(c ->
+                assertThat(c.body().path("issued_at").asText()).isEqualTo("2026-02-03T04:05:06.789Z"));
     }
 
     @Test

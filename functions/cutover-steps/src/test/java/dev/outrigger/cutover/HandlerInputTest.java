@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -28,14 +29,22 @@ class HandlerInputTest {
 
     @Test
     void maintenanceToggle_withoutEnabled_isRefusedNamingTheField() {
-        assertThatThrownBy(() -> new MaintenanceToggleHandler(NOWHERE).handleRequest(Map.of("reason", "x"), null))
+        assertThatThrownBy(() -> new MaintenanceToggleHandler(NOWHERE, Clock.systemUTC()).handleRequest(Map.of("reason", "x"), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("input.enabled must be true or false, got null");
     }
 
     @Test
     void maintenanceToggle_withStringEnabled_isRefused() {
-        assertThatThrownBy(() -> new MaintenanceToggleHandler(NOWHERE).handleRequest(Map.of("enabled", "true"), null))
+        assertThatThrownBy(() -> new MaintenanceToggleHandler(NOWHERE, Clock.systemUTC()).handleRequest(Map.of("enabled", "true"), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("input.enabled");
+    }
+
+    @Test
+    void maintenanceToggle_withAnIssuedAtThatIsNoTime_isRefused() {
+        assertThatThrownBy(() -> new MaintenanceToggleHandler(NOWHERE, Clock.systemUTC())
+                .handleRequest(Map.of("enabled", true, "issued_at", "yesterday"), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("input.issued_at must be an RFC 3339 time such as $$.State.EnteredTime, got yesterday");
     }
 
     @Test

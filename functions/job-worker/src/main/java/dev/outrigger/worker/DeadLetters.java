@@ -1,7 +1,8 @@
 package dev.outrigger.worker;
 
+import static dev.outrigger.core.DeadLetterAttributes.sanitize;
+
 import dev.outrigger.core.DeadLetterAttributes;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -28,7 +29,6 @@ public class DeadLetters {
     static final java.util.List<String> REDRIVE_HISTORY = DeadLetterAttributes.REDRIVE_HISTORY;
 
     static final int SQS_MAX_ATTRIBUTES = DeadLetterAttributes.SQS_MAX_ATTRIBUTES;
-    static final int MAX_ERROR_MESSAGE_BYTES = 1024;
 
     private final java.util.function.Supplier<SqsClient> sqs;
 
@@ -58,8 +58,7 @@ public class DeadLetters {
     static Map<String, MessageAttributeValue> attributes(String sourceQueueName, ReceivedMessage message, Reason reason) {
         Map<String, MessageAttributeValue> out = new LinkedHashMap<>();
         out.put(ERROR, string(sanitize(reason.errorClass() == null || reason.errorClass().isBlank() ? "Unknown" : reason.errorClass())));
-        out.put(ERROR_MESSAGE, string(truncateUtf8(sanitize(reason.message() == null || reason.message().isBlank()
-                ? "(no message)" : reason.message()), MAX_ERROR_MESSAGE_BYTES)));
+        out.put(ERROR_MESSAGE, string(DeadLetterAttributes.errorMessage(reason.message())));
         out.put(ATTEMPTS, MessageAttributeValue.builder().dataType("Number").stringValue(Integer.toString(reason.attempts())).build());
         out.put(SOURCE_QUEUE, string(sourceQueueName));
         out.put(FAILED_AT, string(DateTimeFormatter.ISO_INSTANT.format(reason.failedAt().truncatedTo(ChronoUnit.MILLIS))));
@@ -101,41 +100,5 @@ public class DeadLetters {
 
     private static MessageAttributeValue string(String value) {
         return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
-
-    /**
-     * SQS rejects attribute values with characters outside #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD #x10000-#x10FFFF;
-     * an error message quoting a bad body could contain them, and a rejected send would keep the job failing.
-     */
-    static String sanitize(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> {
-            boolean ok = cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF)
-                    || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-            out.appendCodePoint(ok ? cp : '?');
-        });
-        return out.toString();
-    }
-
-    /** At most maxBytes of UTF-8, cut at a code point boundary (never half a character), "…" marking a cut. */
-    static String truncateUtf8(String text, int maxBytes) {
-        if (text.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
-            return text;
-        }
-        String ellipsis = "…";
-        int budget = maxBytes - ellipsis.getBytes(StandardCharsets.UTF_8).length;
-        StringBuilder out = new StringBuilder();
-        int used = 0;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-            if (used + size > budget) {
-                break;
-            }
-            out.appendCodePoint(cp);
-            used += size;
-            i += Character.charCount(cp);
-        }
-        return out.append(ellipsis).toString();
     }
 }

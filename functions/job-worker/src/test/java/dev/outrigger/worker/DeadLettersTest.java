@@ -2,7 +2,6 @@ package dev.outrigger.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,24 +10,6 @@ import org.junit.jupiter.api.Test;
 class DeadLettersTest {
     private static final DeadLetters.Reason REASON =
             new DeadLetters.Reason("Http422", "HTTP 422", 2, "job-1", "django.task", Instant.parse("2026-01-01T00:00:00Z"));
-
-    @Test
-    void errorMessage_isCutToOneKibOfUtf8_neverInsideACharacter() {
-        String text = "é".repeat(600) + "😀".repeat(300); // 1200 + 1200 bytes
-        String cut = DeadLetters.truncateUtf8(text, 1024);
-        assertThat(cut.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
-        assertThat(cut).endsWith("…").startsWith("éé");
-        assertThat(new String(cut.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo(cut);
-        String emoji = DeadLetters.truncateUtf8("😀".repeat(400), 1024);
-        assertThat(emoji.codePoints().filter(cp -> cp == 0x1F600).count()).isEqualTo((1024 - 3) / 4);
-        assertThat(DeadLetters.truncateUtf8("short", 1024)).isEqualTo("short");
-    }
-
-    @Test
-    void sanitize_replacesCharactersSqsRejects() {
-        assertThat(DeadLetters.sanitize("a\u0000b\u0007c\td\uFFFF")).isEqualTo("a?b?c\td?");
-        assertThat(DeadLetters.sanitize("bad \uD800 surrogate")).isEqualTo("bad ? surrogate");
-    }
 
     @Test
     void attributes_putOursFirst_keepTheProducers_andStopAtTen() {

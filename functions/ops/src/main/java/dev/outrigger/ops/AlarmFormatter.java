@@ -255,7 +255,7 @@ public final class AlarmFormatter {
                     b.append("\nNext steps:\n");
                     b.append("  1. See why:          outrigger dlq inspect --queue ").append(queue).append(t.cliSuffix()).append('\n');
                     b.append("  2. Fix the hook (Django's hooks/<name> endpoint or the schedule's input); the next scheduled run "
-                            + "retries by itself.\n");
+                            + "retries by itself. (A permanent answer, 4xx, is parked here at once, without retries.)\n");
                     b.append("  3. Once understood, empty the DLQ: aws sqs purge-queue --queue-url <url of ").append(queue).append(">\n");
                     break;
                 }

@@ -1,6 +1,6 @@
 package dev.outrigger.ops;
 
-import java.nio.charset.StandardCharsets;
+import dev.outrigger.core.DeadLetterAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +30,6 @@ import software.amazon.awssdk.services.sqs.model.StartMessageMoveTaskResponse;
  * <p>Every redrive writes an {@link AuditRecord} to the audit sink (dry runs too, marked as such).
  */
 public final class DlqRedriver {
-    /** SQS message attribute values are strings; keep the carried error message as short as the worker's. */
-    static final int MAX_ERROR_MESSAGE_BYTES = 1024;
-
     private final SqsClient sqs;
     private final Queues queues;
     private final DlqScanner scanner;
@@ -170,8 +167,10 @@ public final class DlqRedriver {
         attributes.put(DlqAttributes.REDRIVE_COUNT, MessageAttributeValue.builder().dataType("Number")
                 .stringValue(Integer.toString(m.redriveCount() + 1)).build());
         attributes.put(DlqAttributes.PREVIOUS_ERROR, string(m.error()));
-        attributes.put(DlqAttributes.PREVIOUS_ERROR_MESSAGE, string(truncate(
-                m.errorMessage() == null || m.errorMessage().isBlank() ? "(none)" : m.errorMessage(), MAX_ERROR_MESSAGE_BYTES)));
+        // as short as the worker's error message
+        attributes.put(DlqAttributes.PREVIOUS_ERROR_MESSAGE, string(DeadLetterAttributes.truncateUtf8(
+                m.errorMessage() == null || m.errorMessage().isBlank() ? "(none)" : m.errorMessage(),
+                DeadLetterAttributes.MAX_ERROR_MESSAGE_BYTES)));
         attributes.put(DlqAttributes.REDRIVEN_AT, string(clock.instant().toString()));
         for (Map.Entry<String, MessageAttributeValue> e : m.raw().messageAttributes().entrySet()) {
             if (attributes.size() >= DlqAttributes.SQS_MAX_ATTRIBUTES) {
@@ -304,26 +303,6 @@ public final class DlqRedriver {
 
     private static MessageAttributeValue string(String v) {
         return MessageAttributeValue.builder().dataType("String").stringValue(v).build();
-    }
-
-    static String truncate(String text, int maxBytes) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxBytes) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder();
-        int used = 0;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-            if (used + size > maxBytes - 3) {
-                break;
-            }
-            out.appendCodePoint(cp);
-            used += size;
-            i += Character.charCount(cp);
-        }
-        return out.append('…').toString();
     }
 
     /** Spaces sends to at most n per second (--rate). */

@@ -101,6 +101,21 @@ class AlarmFormatterTest {
     }
 
     @Test
+    void schedulerDlqAlarm_withAHookParkedForAPermanentAnswer_namesTheHookTheStatusAndTheReason() throws IOException {
+        // what DlqInspector makes of the schedule-hook function's dead letters (type hook:<name>, error Http<status>)
+        DlqSummary parked = new DlqSummary("outrigger-prod-scheduler-dlq", 2, 2, true, "QUEUE_EXHAUSTED", List.of(
+                new DlqSummary.Group("hook:health_ping", "Http404", 2, "2026-11-21T23:00:01Z", "2026-11-21T23:05:01Z",
+                        List.of("hook:health_ping:2026-11-21T23:00:00Z"), 1, 1, Map.of(0, 2),
+                        "hook 'health_ping': Django answered 404 on hooks/health_ping: {\"error\": \"unknown_hook\"}", 0)),
+                Map.of(), Map.of(), "2026-11-21T23:00:01Z", "2026-11-21T23:05:01Z", 0);
+        AlarmMessage m = AlarmFormatter.format(event("scheduler-dlq-not-empty.json"), AlarmFormatter.Target.aws("eu-west-1"),
+                Optional.of(parked), null);
+        assertThat(m.body()).contains("hook:health_ping").contains("Http404")
+                .contains("Django answered 404 on hooks/health_ping").contains("parked here at once, without retries")
+                .doesNotContain("dlq redrive");
+    }
+
+    @Test
     void okTransition_saysRecovered_withoutCommands() throws IOException {
         AlarmMessage m = AlarmFormatter.format(event("dlq-ok.json"), AlarmFormatter.Target.aws("eu-west-1"), Optional.empty(), null);
         assertThat(m.subject()).isEqualTo("OK: outrigger-prod-jobs-default-dlq-not-empty");

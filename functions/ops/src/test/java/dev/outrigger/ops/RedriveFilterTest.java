@@ -91,19 +91,32 @@ class RedriveFilterTest {
     }
 
     @Test
+    void hookDeadLetter_parkedByTheScheduleHookFunction_readsWithHookScheduledTimeStatusAndReason() {
+        // what ScheduledHookRunner parks for a permanent answer (SqsHookDeadLetters): outrigger-* attributes, no source
+        DeadLetter m = DeadLetter.from(Message.builder().messageId("m4").receiptHandle("rh")
+                .body("{\"hook\":\"health_ping\",\"mode\":\"call\",\"scheduled_time\":\"2026-05-01T10:05:00Z\"}")
+                .messageAttributes(Map.of(DlqAttributes.ERROR, s("Http404"),
+                        DlqAttributes.ERROR_MESSAGE, s("hook 'health_ping': Django answered 404 on hooks/health_ping"),
+                        DlqAttributes.ATTEMPTS, MessageAttributeValue.builder().dataType("Number").stringValue("1").build(),
+                        DlqAttributes.FAILED_AT, s("2026-05-01T10:05:01.250Z"),
+                        DlqAttributes.JOB_ID, s("hook:health_ping:2026-05-01T10:05:00Z"), DlqAttributes.JOB_TYPE, s("hook:health_ping")))
+                .build());
+        assertThat(m.displayId()).isEqualTo("hook:health_ping:2026-05-01T10:05:00Z");
+        assertThat(m.jobType()).isEqualTo("hook:health_ping");
+        assertThat(m.error()).isEqualTo("Http404");
+        assertThat(m.errorMessage()).contains("Django answered 404");
+        assertThat(m.attempts()).isEqualTo(1);
+        assertThat(m.failedAt()).isEqualTo(Instant.parse("2026-05-01T10:05:01.250Z"));
+        assertThat(m.sqsMoved()).isFalse();
+        assertThat(m.sourceQueue()).as("it came from no queue: a redrive needs --to").isNull();
+    }
+
+    @Test
     void request_rejectsNonsense() {
         assertThatThrownBy(() -> RedriveRequest.of("u", RedriveFilter.NONE).withMax(0)).hasMessageContaining("--max must be at least 1");
         assertThatThrownBy(() -> RedriveRequest.of("u", RedriveFilter.NONE).withRate(0.0)).hasMessageContaining("--rate");
         assertThatThrownBy(() -> RedriveRequest.of("u", RedriveFilter.NONE).withMaxRedrives(0)).hasMessageContaining("--max-redrives");
         assertThat(RedriveRequest.of("u", RedriveFilter.NONE).perMessage()).isFalse();
         assertThat(RedriveRequest.of("u", RedriveFilter.NONE).withMax(5).perMessage()).isTrue();
-    }
-
-    @Test
-    void truncate_keepsWholeCharactersUnderTheLimit() {
-        String s = "é".repeat(2000);
-        String t = DlqRedriver.truncate(s, 1024);
-        assertThat(t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
-        assertThat(t).endsWith("…");
     }
 }

@@ -2,10 +2,12 @@ package dev.outrigger.schedule;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -23,6 +25,14 @@ public record HookInput(String hook, Mode mode, Instant scheduledTime, String ex
     /** The idempotency key: the same hook at the same scheduled time is the same job, however often it fires. */
     public String jobId() {
         return "hook:" + hook + ":" + scheduledTime;
+    }
+
+    /** The input as the schedule gave it (placeholders filled in): what a parked firing carries as its body. */
+    public ObjectNode toInput() {
+        ObjectNode out = Json.MAPPER.createObjectNode().put("hook", hook).put("mode", mode.name().toLowerCase(Locale.ROOT))
+                .put("scheduled_time", scheduledTime.toString()).put("execution_id", executionId);
+        out.set("args", args);
+        return out;
     }
 
     public static HookInput parse(Map<String, Object> in) {

@@ -11,9 +11,14 @@ import dev.outrigger.core.SignedDjangoClient;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,12 +26,15 @@ import org.junit.jupiter.api.Test;
 class ScheduledHookRunnerIT {
     static final String SECRET = "test-secret-not-for-prod";
     StandInDjango django;
+    /** What the handler parked in SchedulerDLQ. */
+    final List<HookDeadLetters.DeadLetter> parked = new CopyOnWriteArrayList<>();
     ScheduledHookHandler handler;
+    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-21T03:00:02Z"), ZoneOffset.UTC);
 
     @BeforeEach
     void start() throws Exception {
         django = new StandInDjango(SECRET);
-        handler = handlerFor(django.baseUrl());
+        handler = handlerFor(django.baseUrl(), SECRET, Optional.of(parked::add));
     }
 
     @AfterEach
@@ -34,11 +42,12 @@ class ScheduledHookRunnerIT {
         django.close();
     }
 
-    static ScheduledHookHandler handlerFor(URI base) {
+    /** The handler as template.yaml configures it (deadLetters: SCHEDULER_DLQ_URL), or without a dead-letter queue. */
+    static ScheduledHookHandler handlerFor(URI base, String signingSecret, Optional<HookDeadLetters> deadLetters) {
         SecretSource secret = new SecretSource() {
             @Override
             public String secret() {
-                return SECRET;
+                return signingSecret;
             }
 
             @Override
@@ -47,7 +56,7 @@ class ScheduledHookRunnerIT {
         };
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return new ScheduledHookHandler(new ScheduledHookRunner(new SignedDjangoClient(http, base, secret),
-                (url, body) -> "unused", Env.of(Map.of()), Duration.ofSeconds(5)));
+                (url, body) -> "unused", deadLetters, Env.of(Map.of()), Duration.ofSeconds(5), CLOCK));
     }
 
     static Map<String, Object> input(String scheduledTime) {
@@ -59,7 +68,9 @@ class ScheduledHookRunnerIT {
     void call_postsSignedBodyToHookEndpoint_withJobIdFromHookAndScheduledTime() throws Exception {
         Map<String, Object> out = handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
 
-        assertThat(out).containsEntry("job_id", "hook:clearsessions:2026-11-21T03:00:00Z").containsEntry("status", 200);
+        assertThat(out).containsEntry("job_id", "hook:clearsessions:2026-11-21T03:00:00Z").containsEntry("status", 200)
+                .containsEntry("result", Map.of("cleared", true));   // what the hook returned, as Django passed it on
+        assertThat(parked).isEmpty();
         assertThat(django.calls).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("/internal/outrigger/hooks/clearsessions");
             assertThat(c.status()).as("the stand-in verified v2 over hooks/clearsessions").isEqualTo(200);
@@ -114,21 +125,73 @@ class ScheduledHookRunnerIT {
     }
 
     @Test
-    void badSignature_isRejectedByDjango_andThrows() {
-        StandInDjango strict = django;
-        ScheduledHookHandler wrongSecret = new ScheduledHookHandler(new ScheduledHookRunner(
-                new SignedDjangoClient(HttpClient.newHttpClient(), strict.baseUrl(), new SecretSource() {
-                    public String secret() {
-                        return "wrong";
-                    }
+    void djangoAnswers500_isTransient_thrownForSchedulersRetry_andNothingIsParked() {
+        django.failFirst.set(1);
+        assertThatThrownBy(() -> handler.handleRequest(input("2026-11-21T03:00:00Z"), null)).isInstanceOf(HookFailedException.class);
+        assertThat(parked).isEmpty();
+    }
 
-                    public void refresh() {
-                    }
-                }), (u, b) -> "x", Env.of(Map.of()), Duration.ofSeconds(5)));
+    @Test
+    void aHookDjangoDoesNotHave_404IsPermanent_parkedInTheDlqWithTheReason_andTheInvocationSucceeds() throws Exception {
+        // a new project without the hook a template schedule calls: no retry (the answer won't change), one DLQ message
+        django.missing.add("clearsessions");
+        Map<String, Object> out = handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
 
-        assertThatThrownBy(() -> wrongSecret.handleRequest(input("2026-11-21T03:00:00Z"), null))
-                .isInstanceOf(HookFailedException.class).hasMessageContaining("401");
+        assertThat(out).containsEntry("status", 404).containsEntry("dead_lettered", true).containsEntry("error", "Http404");
+        assertThat(django.calls).hasSize(1);
+        assertThat(parked).singleElement().satisfies(d -> {
+            assertThat(d.error()).isEqualTo("Http404");
+            assertThat(d.jobId()).isEqualTo("hook:clearsessions:2026-11-21T03:00:00Z");
+            assertThat(d.jobType()).isEqualTo("hook:clearsessions");
+            assertThat(d.reason()).isEqualTo("hook 'clearsessions': Django answered 404 on hooks/clearsessions: "
+                    + "{\"error\": \"unknown_hook\", \"message\": \"no @outrigger_hook named 'clearsessions'\"}");
+            assertThat(d.failedAt()).isEqualTo(CLOCK.instant());
+            // the body is the schedule's input, so the firing can be sent again once the hook exists
+            JsonNode body = Json.MAPPER.readTree(d.body());
+            assertThat(body.get("hook").asText()).isEqualTo("clearsessions");
+            assertThat(body.get("mode").asText()).isEqualTo("call");
+            assertThat(body.get("scheduled_time").asText()).isEqualTo("2026-11-21T03:00:00Z");
+            assertThat(body.get("execution_id").asText()).isEqualTo("exec-1");
+            assertThat(body.get("args").toString()).isEqualTo("[\"--verbosity\",\"2\"]");
+        });
+    }
+
+    @Test
+    void badSignature_401IsPermanent_parkedInTheDlq() {
+        ScheduledHookHandler wrongSecret = handlerFor(django.baseUrl(), "wrong", Optional.of(parked::add));
+
+        Map<String, Object> out = wrongSecret.handleRequest(input("2026-11-21T03:00:00Z"), null);
+
+        assertThat(out).containsEntry("status", 401).containsEntry("dead_lettered", true);
+        assertThat(parked).singleElement().satisfies(d -> assertThat(d.error()).isEqualTo("Http401"));
         assertThat(django.ran).isEmpty();
+    }
+
+    @Test
+    void withoutADeadLetterQueue_aPermanentAnswerThrows_forTheSchedulesOwnDeadLetterConfig() {
+        ScheduledHookHandler noDlq = handlerFor(django.baseUrl(), SECRET, Optional.empty());
+        django.missing.add("clearsessions");
+
+        assertThatThrownBy(() -> noDlq.handleRequest(input("2026-11-21T03:00:00Z"), null))
+                .isInstanceOf(HookFailedException.class).hasMessageContaining("Django answered 404 on hooks/clearsessions")
+                .satisfies(e -> assertThat(((HookFailedException) e).status()).isEqualTo(404));
+    }
+
+    @Test
+    void badInput_isParkedAsItCame_withTheReason() {
+        Map<String, Object> in = new java.util.HashMap<>(input("2026-11-21T03:00:00Z"));
+        in.put("mode", "fire-and-forget");
+
+        Map<String, Object> out = handler.handleRequest(in, null);
+
+        assertThat(out).containsEntry("dead_lettered", true).containsEntry("error", "InvalidHookInput");
+        assertThat(parked).singleElement().satisfies(d -> {
+            assertThat(d.reason()).isEqualTo("hook 'clearsessions': mode 'fire-and-forget' is not \"call\" or \"enqueue\"");
+            assertThat(d.jobType()).isEqualTo("hook:clearsessions");
+            assertThat(d.jobId()).isNull();
+            assertThat(Json.MAPPER.readTree(d.body()).get("mode").asText()).isEqualTo("fire-and-forget");
+        });
+        assertThat(django.calls).isEmpty();
     }
 
     @Test
@@ -137,11 +200,13 @@ class ScheduledHookRunnerIT {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ScheduledHookHandler down = handlerFor(URI.create("http://127.0.0.1:" + port + "/internal/outrigger/"));
+        ScheduledHookHandler down = handlerFor(URI.create("http://127.0.0.1:" + port + "/internal/outrigger/"), SECRET,
+                Optional.of(parked::add));
 
         assertThatThrownBy(() -> down.handleRequest(input("2026-11-21T03:00:00Z"), null))
                 .isInstanceOf(HookFailedException.class)
                 .hasMessageContaining("cannot connect to Django at http://127.0.0.1:" + port)
                 .satisfies(e -> assertThat(((HookFailedException) e).status()).isZero());
+        assertThat(parked).as("no answer is transient: Scheduler retries it").isEmpty();
     }
 }

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.outrigger.core.ConfigException;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.JobEnvelope;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ScheduledHookRunnerTest {
@@ -19,10 +21,12 @@ class ScheduledHookRunnerTest {
 
     final List<Sent> sent = new ArrayList<>();
     final Env env = Env.of(Map.of("JOBS_QUEUE_URL", "http://q/default", "JOBS_QUEUE_URL_HEAVY", "http://q/heavy"));
-    final ScheduledHookHandler handler = new ScheduledHookHandler(new ScheduledHookRunner(null, (url, body) -> {
+    final List<HookDeadLetters.DeadLetter> parked = new ArrayList<>();
+    final ScheduledHookRunner runner = new ScheduledHookRunner(null, (url, body) -> {
         sent.add(new Sent(url, body));
         return "m-" + sent.size();
-    }, env, Duration.ofSeconds(1)));
+    }, Optional.empty(), env, Duration.ofSeconds(1), Clock.systemUTC());
+    final ScheduledHookHandler handler = new ScheduledHookHandler(runner);
 
     static Map<String, Object> enqueue(Object args) {
         Map<String, Object> in = new HashMap<>();
@@ -119,6 +123,38 @@ class ScheduledHookRunnerTest {
     @Test
     void input_null_isRefused() {
         assertThatThrownBy(() -> handler.handleRequest(null, null)).isInstanceOf(InvalidHookInputException.class);
+    }
+
+    @Test
+    void sampleEvents_missingHookSample_withADeadLetterQueue_isParkedNotThrown() throws Exception {
+        ScheduledHookHandler withDlq = new ScheduledHookHandler(new ScheduledHookRunner(null, (url, body) -> "m",
+                Optional.of(parked::add), env, Duration.ofSeconds(1), Clock.systemUTC()));
+        Map<String, Object> out = withDlq.handleRequest(sample("missing-hook.json"), null);
+        assertThat(out).containsEntry("dead_lettered", true).containsEntry("error", "InvalidHookInput");
+        assertThat(parked).singleElement().satisfies(d -> {
+            assertThat(d.jobType()).isEqualTo("hook");
+            assertThat(d.reason()).contains("no \"hook\" name");
+        });
+    }
+
+    @Test
+    void deadLetter_onSqs_carriesTheAttributesTheDlqToolsRead() {
+        var request = SqsHookDeadLetters.request("http://q/scheduler-dlq", new HookDeadLetters.DeadLetter("{\"hook\":\"x\"}",
+                "Http404", "hook 'x': Django answered 404\u0000" + "é".repeat(800), "hook:x:2026-11-21T03:00:00Z", "hook:x",
+                java.time.Instant.parse("2026-11-21T03:00:02.123456Z")));
+        assertThat(request.queueUrl()).isEqualTo("http://q/scheduler-dlq");
+        assertThat(request.messageBody()).isEqualTo("{\"hook\":\"x\"}");
+        var attrs = request.messageAttributes();
+        assertThat(attrs.keySet()).containsExactly("outrigger-error", "outrigger-error-message", "outrigger-attempts",
+                "outrigger-failed-at", "outrigger-job-id", "outrigger-job-type");
+        assertThat(attrs.get("outrigger-error").stringValue()).isEqualTo("Http404");
+        assertThat(attrs.get("outrigger-error-message").stringValue()).startsWith("hook 'x': Django answered 404?é").endsWith("…");
+        assertThat(attrs.get("outrigger-error-message").stringValue().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .hasSizeLessThanOrEqualTo(1024);
+        assertThat(attrs.get("outrigger-attempts").dataType()).isEqualTo("Number");
+        assertThat(attrs.get("outrigger-failed-at").stringValue()).isEqualTo("2026-11-21T03:00:02.123Z");
+        assertThat(attrs.get("outrigger-job-id").stringValue()).isEqualTo("hook:x:2026-11-21T03:00:00Z");
+        assertThat(attrs.get("outrigger-job-type").stringValue()).isEqualTo("hook:x");
     }
 
     @Test

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Django's hook endpoint as the signed-call contract describes it: verifies the v2 signature over the route the call
  * was sent to, the timestamp and that the body names that hook ({@link RequestSigner#verify}), treats a
- * repeated job id as already done (409), runs each hook once. {@code failFirst} answers 500 to that many calls.
+ * repeated job id as already done (409), runs each hook once. {@code failFirst} answers 500 to that many calls;
+ * a hook in {@code missing} gets Django's 404.
  */
 final class StandInDjango implements AutoCloseable {
     record Call(String path, String jobId, String body, int status) {
@@ -29,6 +30,8 @@ final class StandInDjango implements AutoCloseable {
     final ConcurrentLinkedQueue<String> ran = new ConcurrentLinkedQueue<>();
     private final Set<String> done = Collections.synchronizedSet(new HashSet<>());
     final AtomicInteger failFirst = new AtomicInteger();
+    /** Hooks this Django does not have: answered 404 unknown_hook, as Django's hook endpoint does. */
+    final Set<String> missing = Collections.synchronizedSet(new HashSet<>());
 
     private static final String BASE_PATH = "/internal/outrigger/";
 
@@ -44,6 +47,8 @@ final class StandInDjango implements AutoCloseable {
                     ex.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
                     System.currentTimeMillis() / 1000, 300)) {
                 status = 401;
+            } else if (missing.contains(route.substring("hooks/".length()))) {
+                status = 404;
             } else if (failFirst.getAndDecrement() > 0) {
                 status = 500;
             } else if (!done.add(jobId)) {
@@ -53,7 +58,13 @@ final class StandInDjango implements AutoCloseable {
                 status = 200;
             }
             calls.add(new Call(ex.getRequestURI().getPath(), jobId, new String(body, StandardCharsets.UTF_8), status));
-            byte[] answer = (status == 500 ? "{\"error\": \"database is locked\"}" : "{}").getBytes(StandardCharsets.UTF_8);
+            String text = switch (status) {
+                case 500 -> "{\"error\": \"database is locked\"}";
+                case 404 -> "{\"error\": \"unknown_hook\", \"message\": \"no @outrigger_hook named '" + route.substring(6) + "'\"}";
+                case 200 -> "{\"status\": \"done\", \"id\": \"" + jobId + "\", \"result\": {\"cleared\": true}}";
+                default -> "{}";
+            };
+            byte[] answer = text.getBytes(StandardCharsets.UTF_8);
             ex.sendResponseHeaders(status, answer.length);
             ex.getResponseBody().write(answer);
             ex.close();

@@ -11,19 +11,20 @@ import dev.outrigger.core.RequestSigner;
 import dev.outrigger.local.runtime.InvocationResult;
 import dev.outrigger.local.runtime.LocalFunction;
 import dev.outrigger.local.runtime.LocalRuntime;
-import dev.outrigger.local.runtime.RuntimeOptions;
 import dev.outrigger.local.schedules.LocalScheduler;
+import dev.outrigger.ops.DlqInspector;
+import dev.outrigger.ops.DlqSummary;
 import dev.outrigger.schedule.ScheduledHookHandler;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,177 +32,202 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ConditionEvaluationResult;
-import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.scheduler.SchedulerClient;
+import software.amazon.awssdk.services.scheduler.model.GetScheduleResponse;
+import software.amazon.awssdk.services.scheduler.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole loop with a real Django project (clients/django/example, SQLite in a temp dir, {@code runserver} on
- * 127.0.0.1) and the embedded runtime started from the real template.yaml: Django publishes with
- * {@code outrigger_django.publish_on_commit} (boto3 against the runtime's ElasticMQ) → the job-worker function polls
- * the queue → a signed call → Django runs the task.
+ * 127.0.0.1) and the embedded runtime started from the real template.yaml ({@link DjangoHarness}): Django enqueues
+ * (Django's Tasks framework through {@code OutriggerBackend}, or {@code outrigger_django.publish_on_commit}; boto3
+ * against the runtime's ElasticMQ, or its Scheduler emulator for a task deferred beyond 15 minutes) → the job-worker
+ * function polls the queue → a signed call → Django runs the task and records its result.
  *
- * <p>Django is one of the supported versions, run through {@code clients/django/with-django}: the system property
- * {@code outrigger.django} or else the environment variable {@code OUTRIGGER_DJANGO} picks it (4.2, 5.2 or 6.1);
- * the default is {@value #DEFAULT_DJANGO}, the newest. Skipped (with the reason) only when that Django is not
- * installed ({@link RequiresDjango}); with CI=true a missing Django fails instead, so CI can't pass without running
- * this. Run it alone with
- * {@code mvn -B -pl tests verify -Dit.test=DjangoEndToEndIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false}
- * (add {@code -Doutrigger.django=4.2} for another version).
+ * <p>Django {@value DjangoHarness#DEFAULT_DJANGO} unless {@code -Doutrigger.django=4.2|5.2} (or OUTRIGGER_DJANGO) says
+ * otherwise; skipped only when that Django is not installed ({@link RequiresDjango}), failing instead with CI=true. Run
+ * it alone with
+ * {@code mvn -B -pl tests verify -Dit.test=DjangoEndToEndIT -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(DjangoEndToEndIT.RequiresDjango.class)
+@ExtendWith(RequiresDjango.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DjangoEndToEndIT {
-    static final String DEFAULT_DJANGO = "6.1";
-    /** The Django version under test, as with-django names it. */
-    private static final String DJANGO = System.getProperty("outrigger.django",
-            System.getenv().getOrDefault("OUTRIGGER_DJANGO", DEFAULT_DJANGO));
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     /** The task the direct signed calls run. */
     private static final DjangoRoute RECORD = DjangoRoute.task("example.record");
+    /** Scheduler's at() format: UTC, to the second. */
+    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("'at('yyyy-MM-dd'T'HH:mm:ss')'").withZone(ZoneOffset.UTC);
 
     private final String secret = "e2e-" + UUID.randomUUID();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** DLQ messages seen so far, by job id (receiving hides a message, so every test reads from here). */
     private final Map<String, Message> deadLetters = new ConcurrentHashMap<>();
-    private Path tmp;
+    private DjangoHarness harness;
     private LocalRuntime runtime;
-    private final LocalScheduler scheduler = new LocalScheduler();
-    private Process django;
-    private Thread djangoReaper;
-    private URI djangoBase;
+    private LocalScheduler scheduler;
+    private String deferredGroup;
 
     @BeforeAll
     @Timeout(value = 120, unit = TimeUnit.SECONDS)   // a JVM, ElasticMQ, migrate and runserver on a busy 2-core CI box
     void start() throws Exception {
-        long t0 = System.nanoTime();
-        Path root = repositoryRoot();
-        Path example = root.resolve("clients/django/example");
-        String djangoVersion = RequiresDjango.check().version();
-        if (djangoVersion == null) {
-            // only reached with CI=true (otherwise RequiresDjango skipped the class): CI must run this test
-            throw new AssertionError("CI must run the Django end-to-end test: " + RequiresDjango.check().problem());
-        }
-        tmp = Files.createTempDirectory("outrigger-django-e2e");
-
-        int djangoPort = freePort();
-        djangoBase = URI.create("http://127.0.0.1:" + djangoPort + "/");
-        // What a developer puts in the --env-file of `outrigger local up`. The ARN is blanked: locally the literal wins.
-        Path envFile = tmp.resolve("local.env");
-        Files.writeString(envFile, String.join("\n",
-                "DJANGO_BASE_URL=" + djangoBase + "internal/outrigger/",
-                "OUTRIGGER_SIGNING_SECRET=" + secret,
-                "OUTRIGGER_SIGNING_SECRET_ARN=",
-                "OUTRIGGER_BACKOFF_BASE_S=1",
-                "OUTRIGGER_BACKOFF_CAP_S=2", ""));
-
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        env.remove("DJANGO_SETTINGS_MODULE");
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
+        harness = DjangoHarness.start("django-e2e");
+        scheduler = harness.scheduler;
+        Path example = harness.root.resolve("clients/django/example");
+        Map<String, String> env = harness.baseEnv();
         env.put("OUTRIGGER_SIGNING_SECRET", secret);
-        env.put("EXAMPLE_DB_PATH", tmp.resolve("db.sqlite3").toString());
+        env.put("EXAMPLE_DB_PATH", harness.tmp.resolve("db.sqlite3").toString());
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
-        Path log = tmp.resolve("django.log");
         // migrate needs no queue: it runs while the runtime starts
-        Process migrate = python(example, env, "manage.py", "migrate", "-v", "0").redirectOutput(log.toFile()).start();
-        try {
-            // Schedules created DISABLED: nothing fires by the clock; the hook test fires clearsessions with fireNow.
-            runtime = LocalRuntime.start(RuntimeOptions.builder(root.resolve("template.yaml")).port(0).envFile(envFile)
-                    .parameter("SchedulesEnabled", "false").extension(scheduler).serviceLoaderExtensions(false)
-                    .stopGrace(Duration.ofSeconds(3)).console(System.out).build());
-            timing("runtime started", t0);
-            if (!migrate.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("manage.py migrate did not finish in 60 s:\n" + tail(log));
-            }
-        } finally {
-            migrate.destroyForcibly();   // a no-op once it has exited
-        }
-        assertThat(migrate.exitValue()).withFailMessage(() -> "manage.py migrate failed:\n" + tail(log)).isZero();
+        Process migrate = harness.spawn(harness.python(example, env, "manage.py", "migrate", "-v", "0"));
+        // Schedules created DISABLED: nothing fires by the clock; the hook tests fire them with fireNow.
+        // A 1-2 s backoff, so a task that keeps failing uses up its attempts within a test.
+        runtime = harness.startRuntime(secret, Map.of("OUTRIGGER_BACKOFF_BASE_S", "1", "OUTRIGGER_BACKOFF_CAP_S", "2"),
+                b -> b.parameter("SchedulesEnabled", "false"));
+        harness.finish("manage.py migrate (Django " + harness.djangoVersion + ")", migrate, Duration.ofSeconds(60));
+
         env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));
         env.put("OUTRIGGER_ENDPOINT_URL", runtime.sqsEndpoint().toString());
         env.put("AWS_REGION", runtime.template().endpoints().region());
-        timing("Django " + djangoVersion + " migrated", t0);
-
-        django = python(example, env, "manage.py", "runserver", "127.0.0.1:" + djangoPort, "--noreload")
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        // If the JVM dies without @AfterAll (killed fork), the server must not outlive it.
-        djangoReaper = new Thread(() -> django.destroyForcibly(), "django-e2e-reaper");
-        Runtime.getRuntime().addShutdownHook(djangoReaper);
-        awaitValue("example runserver answering /healthz (Django " + djangoVersion + ")", Duration.ofSeconds(30), () -> {
-            if (!django.isAlive()) {
-                throw new AssertionError("runserver exited with " + django.exitValue() + ":\n" + tail(log));
-            }
-            return get("healthz");
-        }, r -> r != null && r.statusCode() == 200);
-        timing("runserver answering", t0);
-    }
-
-    private static void timing(String what, long since) {
-        System.out.printf("[django-e2e] %s after %d ms%n", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since));
-    }
-
-    /**
-     * python3 with the chosen Django: {@code with-django VERSION python3 ARGS}. with-django ends in exec, so the process
-     * started here is python itself, and destroying it stops the server (and, in the sid root, ends its mounts).
-     */
-    private static ProcessBuilder python(Path dir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(withDjango().toString(), DJANGO, "python3"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        return pb;
+        // what the stack outputs for a run_after beyond 15 minutes (DeferredScheduleGroupName, DeferredSchedulerRoleArn,
+        // SchedulerDLQArn), and the runtime's Scheduler emulator as its endpoint
+        deferredGroup = String.valueOf(runtime.template().resources().get("DeferredScheduleGroup").properties().get("Name"));
+        env.put("OUTRIGGER_SCHEDULE_GROUP", deferredGroup);
+        env.put("OUTRIGGER_SCHEDULER_ROLE_ARN", "arn:aws:iam::" + runtime.template().endpoints().accountId()
+                + ":role/outrigger-dev-deferred-scheduler");
+        env.put("OUTRIGGER_SCHEDULER_DEAD_LETTER_ARN", runtime.template().queue("SchedulerDLQ").orElseThrow().arn());
+        env.put("OUTRIGGER_SCHEDULER_ENDPOINT_URL", runtime.emulatorEndpoint().toString());
+        harness.serve("example runserver", harness.python(example, env, "manage.py", "runserver",
+                harness.djangoBase.getHost() + ":" + harness.djangoBase.getPort(), "--noreload"));
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (runtime == null && django == null) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        try {
-            if (django != null) {
-                django.destroy();
-                if (!django.waitFor(5, TimeUnit.SECONDS)) {
-                    django.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-                Runtime.getRuntime().removeShutdownHook(djangoReaper);
-            }
-        } finally {
-            if (runtime != null) {
-                runtime.close();
-            }
-            timing("stopped", t0);
-            deleteTree(tmp);
+        if (harness != null) {
+            harness.close();
         }
     }
 
-    // ------------------------------------------------------------------------------------------------------- tests
+    // -------------------------------------------------------------------------------- Django's Tasks framework
+
+    @Test
+    void tasksFramework_taskEnqueuedFromAView_runsOnce_andGetResultShowsItsReturnValue() throws Exception {
+        JsonNode enqueued = enqueue("remember", List.of("first"), null);
+        String id = enqueued.path("id").asText();
+        assertThat(enqueued.path("status").asText()).isEqualTo("READY");
+
+        JsonNode result = awaitResult(id, "SUCCESSFUL");
+        assertThat(result.path("return_value").toString()).isEqualTo("{\"label\":\"first\",\"attempt\":1}");
+        assertThat(result.path("attempts").asInt()).isEqualTo(1);
+        assertThat(result.path("errors").size()).isZero();
+        assertThat(Instant.parse(iso(result, "finished_at"))).isAfterOrEqualTo(Instant.parse(iso(result, "started_at")));
+        harness.awaitQueueDrained("JobsDefaultQueue", DEADLINE);
+        // once: one row written by one run, however the delivery went
+        assertThat(taskRows(id)).singleElement().satisfies(row -> {
+            assertThat(row.path("task").asText()).isEqualTo("shop.tasks.remember");
+            assertThat(row.path("label").asText()).isEqualTo("first");
+        });
+        collectDeadLetters();
+        assertThat(deadLetters).doesNotContainKey(id);
+    }
+
+    @Test
+    void tasksFramework_deferredWithinFifteenMinutes_waitsOnTheQueue_andRunsAtItsTime() throws Exception {
+        JsonNode enqueued = enqueue("remember", List.of("in a few seconds"), 4);
+        String id = enqueued.path("id").asText();
+        Instant runAfter = Instant.parse(iso(enqueued, "run_after"));
+
+        // SQS DelaySeconds, not a schedule: nothing in the Scheduler, the message delayed on the queue, not yet run
+        assertThat(schedule(id)).isNull();
+        JsonNode before = result(id);
+        assertThat(before.path("status").asText()).isEqualTo("READY");
+        assertThat(before.path("attempts").asInt()).isZero();
+
+        JsonNode result = awaitResult(id, "SUCCESSFUL");
+        // it ran at its time, not before (DelaySeconds rounds up to the second)
+        assertThat(Instant.parse(iso(result, "started_at"))).isAfterOrEqualTo(runAfter);
+        assertThat(result.path("return_value").path("label").asText()).isEqualTo("in a few seconds");
+        assertThat(taskRows(id)).hasSize(1);
+    }
+
+    @Test
+    void tasksFramework_deferredBeyondFifteenMinutes_isAOneTimeSchedule_thatFiresIntoTheJobQueue() throws Exception {
+        JsonNode enqueued = enqueue("remember", List.of("in an hour"), 3600);
+        String id = enqueued.path("id").asText();
+        Instant runAfter = Instant.parse(iso(enqueued, "run_after"));
+
+        // the real path: CreateSchedule through boto3 to the Scheduler emulator, at(run_after), target the job queue
+        GetScheduleResponse s = schedule(id);
+        assertThat(s).as("a schedule task-%s in %s", id, deferredGroup).isNotNull();
+        assertThat(s.groupName()).isEqualTo(deferredGroup);
+        assertThat(s.scheduleExpression()).isEqualTo(AT.format(runAfter.plusNanos(999_999_999).truncatedTo(ChronoUnit.SECONDS)));
+        assertThat(s.scheduleExpressionTimezone()).isEqualTo("UTC");
+        assertThat(s.target().arn()).isEqualTo(runtime.template().queue("JobsDefaultQueue").orElseThrow().arn());
+        assertThat(Json.MAPPER.readTree(s.target().input()).path("id").asText()).isEqualTo(id);
+        assertThat(result(id).path("status").asText()).as("not yet run").isEqualTo("READY");
+        harness.awaitQueueDrained("JobsDefaultQueue", DEADLINE);
+        assertThat(taskRows(id)).isEmpty();
+
+        // An hour is too long to wait: fire the one-time schedule now, as `outrigger schedules fire` does.
+        LocalScheduler.Firing firing = scheduler.fireNow("task-" + id);
+        assertThat(firing.succeeded()).as("fired: %s", firing.error()).isTrue();
+
+        JsonNode result = awaitResult(id, "SUCCESSFUL");
+        assertThat(result.path("return_value").path("label").asText()).isEqualTo("in an hour");
+        assertThat(taskRows(id)).hasSize(1);
+    }
+
+    @Test
+    void tasksFramework_taskThatKeepsFailing_endsFailedWithItsError_andLandsInTheDlqWithTheReason() throws Exception {
+        String id = enqueue("always_fails", List.of("the disk is full"), null).path("id").asText();
+        int maxReceiveCount = runtime.template().queue("JobsDefaultQueue").orElseThrow().redrive().maxReceiveCount();
+
+        JsonNode result = awaitResult(id, "FAILED");
+        // retried with the worker's backoff until the queue's last attempt, which the worker told Django
+        assertThat(result.path("attempts").asInt()).isEqualTo(maxReceiveCount);
+        assertThat(result.path("errors").size()).isEqualTo(maxReceiveCount);
+        JsonNode last = result.path("errors").get(maxReceiveCount - 1);
+        assertThat(last.path("exception_class_path").asText()).isEqualTo("builtins.RuntimeError");
+        assertThat(last.path("traceback").asText()).contains("RuntimeError: the disk is full");
+        assertThat(result.path("finished_at").isNull()).isFalse();
+
+        Message dead = harness.await("task " + id + " in the DLQ", DEADLINE, () -> {
+            collectDeadLetters();
+            return deadLetters.get(id);
+        }, m -> m != null);
+        Map<String, MessageAttributeValue> attrs = dead.messageAttributes();
+        assertThat(attrs.get("outrigger-error").stringValue()).isEqualTo("Http500");
+        assertThat(attrs.get("outrigger-error-message").stringValue()).contains("task_failed").contains("RuntimeError");
+        assertThat(attrs.get("outrigger-attempts").stringValue()).isEqualTo(Integer.toString(maxReceiveCount));
+        JsonNode body = Json.MAPPER.readTree(dead.body());
+        assertThat(body.path("payload").path("task").asText()).isEqualTo("shop.tasks.always_fails");
+        assertThat(body.path("payload").path("args").toString()).isEqualTo("[\"the disk is full\"]");
+    }
+
+    // --------------------------------------------------------------------------------- publish, signed calls
 
     @Test
     void task_publishedByDjangoAndDeliveredTwice_runsExactlyOnce() throws Exception {
         String jobId = "e2e-once-" + UUID.randomUUID();
         assertThat(publish("example.record", Map.of("label", "first"), jobId)).isEqualTo(jobId);
-        awaitValue("the worker ran " + jobId + " in Django", DEADLINE, () -> taskRows(jobId), rows -> rows.size() == 1);
+        harness.await("the worker ran " + jobId + " in Django", DEADLINE, () -> taskRows(jobId), rows -> rows.size() == 1);
 
         // The same envelope id again: SQS at-least-once delivery, or a publisher retry.
         assertThat(publish("example.record", Map.of("label", "second"), jobId)).isEqualTo(jobId);
-        awaitQueueDrained("JobsDefaultQueue");
+        harness.awaitQueueDrained("JobsDefaultQueue", DEADLINE);
 
         List<JsonNode> rows = taskRows(jobId);
         assertThat(rows).hasSize(1);
@@ -209,7 +235,7 @@ class DjangoEndToEndIT {
         assertThat(rows.get(0).path("task").asText()).isEqualTo("example.record");
         // the second delivery reached Django, which answered "already done" without running the task, and the
         // worker deleted it (drained, not dead-lettered)
-        awaitValue("Django's log line for the second delivery of " + jobId, DEADLINE, () -> djangoLog(),
+        harness.await("Django's log line for the second delivery of " + jobId, DEADLINE, harness::log,
                 log -> log.contains("already done name=example.record id=" + jobId));
         collectDeadLetters();
         assertThat(deadLetters).doesNotContainKey(jobId);
@@ -220,7 +246,7 @@ class DjangoEndToEndIT {
         String jobId = "e2e-permanent-" + UUID.randomUUID();
         publish("example.fail_permanently", Map.of("reason", "order 42 is cancelled"), jobId);
 
-        Message dead = awaitValue("job " + jobId + " in the DLQ", DEADLINE, () -> {
+        Message dead = harness.await("job " + jobId + " in the DLQ", DEADLINE, () -> {
             collectDeadLetters();
             return deadLetters.get(jobId);
         }, m -> m != null);
@@ -255,6 +281,26 @@ class DjangoEndToEndIT {
     }
 
     @Test
+    void signedTaskCall_replayedToAHookOrMaintenance_isRefused401_andRunsNothing() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        String jobId = "e2e-replayed-" + UUID.randomUUID();
+        int hooksBefore = hookRows().size();
+
+        HttpResponse<String> toHook = callTask(jobId, secret, now, "hooks/clearsessions");
+        HttpResponse<String> toMaintenance = callTask(jobId, secret, now, "maintenance");
+
+        assertThat(toHook.statusCode()).as(toHook.body()).isEqualTo(401);
+        assertThat(toMaintenance.statusCode()).as(toMaintenance.body()).isEqualTo(401);
+        assertThat(hookRows()).hasSize(hooksBefore);
+        assertThat(harness.get("example/records").statusCode()).as("maintenance stayed off").isEqualTo(200);
+        // the control: the very same signed call at the route it was signed for runs
+        assertThat(callTask(jobId, secret, now, RECORD.path()).statusCode()).isEqualTo(200);
+        assertThat(taskRows(jobId)).hasSize(1);
+    }
+
+    // -------------------------------------------------------------------------------------------- schedules
+
+    @Test
     void scheduledHook_firedTwiceForOneScheduledTime_runsOnce() throws Exception {
         // The runtime's scheduler fires template.yaml's clearsessions schedule (its Input, placeholders filled in)
         // through ScheduleHookFunction, which calls Django.
@@ -273,7 +319,7 @@ class DjangoEndToEndIT {
         assertThat(hookRows()).hasSize(1);
 
         // a firing at another scheduled time is another job: it runs
-        awaitValue("the next second", Duration.ofSeconds(3), () -> Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        harness.await("the next second", Duration.ofSeconds(3), () -> Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 now -> now.isAfter(first.scheduledTime()));
         LocalScheduler.Firing next = scheduler.fireNow("clearsessions");
         assertThat(next.succeeded()).as("clearsessions fired again: %s", next.error()).isTrue();
@@ -283,21 +329,49 @@ class DjangoEndToEndIT {
     }
 
     @Test
-    void signedTaskCall_replayedToAHookOrMaintenance_isRefused401_andRunsNothing() throws Exception {
-        long now = Instant.now().getEpochSecond();
-        String jobId = "e2e-replayed-" + UUID.randomUUID();
-        int hooksBefore = hookRows().size();
+    void scheduledHook_thatDjangoDoesNotHave_isParkedInTheSchedulerDlqAtOnce_withTheReason() throws Exception {
+        String input = "{\"hook\":\"no_such_hook\",\"mode\":\"call\",\"scheduled_time\":\"2026-05-01T10:05:00Z\","
+                + "\"execution_id\":\"" + UUID.randomUUID() + "\",\"args\":[]}";
 
-        HttpResponse<String> toHook = callTask(jobId, secret, now, "hooks/clearsessions");
-        HttpResponse<String> toMaintenance = callTask(jobId, secret, now, "maintenance");
+        // the invocation succeeds (so Scheduler does not retry a 404), and says the firing was dead-lettered
+        Map<String, Object> out = invokeHookFunction(input);
+        assertThat(out).containsEntry("status", 404).containsEntry("dead_lettered", true).containsEntry("error", "Http404");
 
-        assertThat(toHook.statusCode()).as(toHook.body()).isEqualTo(401);
-        assertThat(toMaintenance.statusCode()).as(toMaintenance.body()).isEqualTo(401);
-        assertThat(hookRows()).hasSize(hooksBefore);
-        assertThat(get("example/records").statusCode()).as("maintenance stayed off").isEqualTo(200);
-        // the control: the very same signed call at the route it was signed for runs
-        assertThat(callTask(jobId, secret, now, RECORD.path()).statusCode()).isEqualTo(200);
-        assertThat(taskRows(jobId)).hasSize(1);
+        String dlq = runtime.queueUrl("SchedulerDLQ");
+        Message parked = harness.await("the firing in SchedulerDLQ", DEADLINE, () -> runtime.sqs().receiveMessage(b -> b
+                        .queueUrl(dlq).maxNumberOfMessages(10).visibilityTimeout(0).messageAttributeNames("All")).messages().stream()
+                        .filter(m -> m.body().contains("no_such_hook")).findFirst().orElse(null), m -> m != null);
+        Map<String, MessageAttributeValue> attrs = parked.messageAttributes();
+        assertThat(attrs.get("outrigger-error").stringValue()).isEqualTo("Http404");
+        assertThat(attrs.get("outrigger-job-id").stringValue()).isEqualTo("hook:no_such_hook:2026-05-01T10:05:00Z");
+        assertThat(attrs.get("outrigger-error-message").stringValue())
+                .contains("Django answered 404 on hooks/no_such_hook").contains("unknown_hook");
+        assertThat(Json.MAPPER.readTree(parked.body()).path("hook").asText()).isEqualTo("no_such_hook");
+
+        // what `outrigger dlq inspect` shows an operator: the hook, the status, the job id with its scheduled time
+        DlqSummary summary = new DlqInspector(runtime.sqs()).inspect(dlq, 100);
+        assertThat(summary.groups()).anySatisfy(g -> {
+            assertThat(g.jobType()).isEqualTo("hook:no_such_hook");
+            assertThat(g.error()).isEqualTo("Http404");
+            assertThat(g.sampleJobIds()).contains("hook:no_such_hook:2026-05-01T10:05:00Z");
+        });
+    }
+
+    @Test
+    void templateSchedules_healthPingAndPrune_succeedAgainstTheExample_withThePackagesHooks() throws Exception {
+        for (String schedule : List.of("health-ping", "outrigger-prune")) {
+            LocalScheduler.Firing f = scheduler.fireNow(schedule);
+            assertThat(f.succeeded()).as("%s fired: %s", schedule, f.error()).isTrue();
+            assertThat(f.attempts()).isEqualTo(1);
+        }
+        assertThat(runtime.sqs().receiveMessage(b -> b.queueUrl(runtime.queueUrl("SchedulerDLQ")).visibilityTimeout(0)
+                .maxNumberOfMessages(10)).messages()).noneMatch(m -> m.body().contains("health_ping") || m.body().contains("outrigger_prune"));
+        // the health ping answers with the database and migration state, which the function passes on (an hour
+        // back: the firing above had this second's scheduled time, so now would be its duplicate, "already done")
+        Map<String, Object> ping = invokeHookFunction("{\"hook\":\"health_ping\",\"mode\":\"call\",\"scheduled_time\":\""
+                + Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600) + "\",\"execution_id\":\"e\",\"args\":[]}");
+        assertThat(ping).containsEntry("status", 200);
+        assertThat(Json.MAPPER.valueToTree(ping.get("result")).path("migrations").path("unapplied").asInt()).isZero();
     }
 
     /** Invokes template.yaml's schedule-hook function once, as Scheduler does, and returns what it reports. */
@@ -310,7 +384,46 @@ class DjangoEndToEndIT {
         return Json.MAPPER.readValue(r.responseJson(), new TypeReference<Map<String, Object>>() { });
     }
 
-    // ----------------------------------------------------------------------------------------------------- helpers
+    // ----------------------------------------------------------------------------------------------- helpers
+
+    /** POST /example/tasks/enqueue: the example's view calls task.enqueue (task.using(run_after=…) when deferred). */
+    private JsonNode enqueue(String task, List<String> args, Integer runAfterSeconds) throws Exception {
+        ObjectNode body = Json.MAPPER.createObjectNode().put("task", task);
+        body.set("args", Json.MAPPER.valueToTree(args));
+        if (runAfterSeconds != null) {
+            body.put("run_after_s", runAfterSeconds);
+        }
+        HttpResponse<String> r = harness.postJson("example/tasks/enqueue", body);
+        assertThat(r.statusCode()).as("enqueue %s: %s", task, r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    /** GET /example/tasks/<id>: what get_result() says. */
+    private JsonNode result(String id) throws Exception {
+        return harness.getJson("example/tasks/" + id);
+    }
+
+    private JsonNode awaitResult(String id, String status) throws Exception {
+        return harness.await("task " + id + " " + status + " in get_result", DEADLINE, () -> result(id),
+                r -> r.path("status").asText().equals(status));
+    }
+
+    /** The one-time schedule of a deferred task, read through the Scheduler API (GetSchedule), or null. */
+    private GetScheduleResponse schedule(String id) {
+        try (SchedulerClient client = SchedulerClient.builder().endpointOverride(runtime.emulatorEndpoint())
+                .region(Region.of(runtime.template().endpoints().region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            return client.getSchedule(b -> b.groupName(deferredGroup).name("task-" + id));
+        } catch (ResourceNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** Django's isoformat() times (with a UTC offset) as an Instant's text. */
+    private static String iso(JsonNode node, String field) {
+        return OffsetDateTime.parse(node.path(field).asText()).toInstant().toString();
+    }
 
     /** POST /example/publish: the example's view calls publish_on_commit inside transaction.atomic(). */
     private String publish(String task, Map<String, String> kwargs, String jobId) throws Exception {
@@ -318,10 +431,7 @@ class DjangoEndToEndIT {
         body.put("task", task);
         body.set("kwargs", Json.MAPPER.valueToTree(kwargs));
         body.put("job_id", jobId);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(djangoBase.resolve("example/publish"))
-                        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = harness.postJson("example/publish", body);
         assertThat(r.statusCode()).as("publish %s: %s", task, r.body()).isEqualTo(200);
         return Json.MAPPER.readTree(r.body()).path("job_id").asText();
     }
@@ -339,7 +449,7 @@ class DjangoEndToEndIT {
         payload.putObject("kwargs").put("label", "direct");
         body.put("attempt", 1);
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        return http.send(HttpRequest.newBuilder(djangoBase.resolve("internal/outrigger/" + sentTo))
+        return harness.http.send(HttpRequest.newBuilder(harness.outriggerBase().resolve(sentTo))
                         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                         .header(RequestSigner.TIMESTAMP_HEADER, Long.toString(timestamp))
                         .header(RequestSigner.SIGNATURE_HEADER,
@@ -349,19 +459,13 @@ class DjangoEndToEndIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private JsonNode records() throws Exception {
-        HttpResponse<String> r = get("example/records");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Json.MAPPER.readTree(r.body());
-    }
-
     private List<JsonNode> taskRows(String jobId) throws Exception {
-        return stream(records().path("tasks")).filter(n -> n.path("job_id").asText().equals(jobId)).toList();
+        return stream(harness.getJson("example/records").path("tasks")).filter(n -> n.path("job_id").asText().equals(jobId)).toList();
     }
 
-    /** Every hook row: only the hook test fires hooks (the template's schedules are created disabled here). */
+    /** Every hook row: only the hook test fires clearsessions (the template's schedules are created disabled here). */
     private List<JsonNode> hookRows() throws Exception {
-        return stream(records().path("hooks")).toList();
+        return stream(harness.getJson("example/records").path("hooks")).toList();
     }
 
     private static Stream<JsonNode> stream(JsonNode array) {
@@ -370,12 +474,7 @@ class DjangoEndToEndIT {
         return out.stream();
     }
 
-    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(djangoBase.resolve(path)).timeout(Duration.ofSeconds(5)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Reads whatever is in the DLQ now into {@link #deadLetters}, by envelope id. */
+    /** Reads whatever is in the jobs DLQ now into {@link #deadLetters}, by envelope id. */
     private void collectDeadLetters() throws IOException {
         String dlq = runtime.queueUrl("JobsDefaultDLQ");
         while (true) {
@@ -387,149 +486,6 @@ class DjangoEndToEndIT {
             for (Message m : batch) {
                 deadLetters.put(Json.MAPPER.readTree(m.body()).path("id").asText(), m);
             }
-        }
-    }
-
-    /** Waits until the queue holds nothing: no visible, in-flight (being worked on or backing off) or delayed message. */
-    private void awaitQueueDrained(String queue) throws Exception {
-        String url = runtime.queueUrl(queue);
-        awaitValue(queue + " drained", DEADLINE, () -> runtime.sqs().getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes(),
-                attrs -> attrs.values().stream().allMatch("0"::equals));
-    }
-
-    @FunctionalInterface
-    private interface Probe<T> {
-        T get() throws Exception;
-    }
-
-    /** Polls until done accepts the probe's value, or fails at the deadline naming what it waited for and what it saw. */
-    private <T> T awaitValue(String what, Duration timeout, Probe<T> probe, Predicate<T> done) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        T last = null;
-        Exception lastError = null;
-        while (true) {
-            try {
-                last = probe.get();
-                lastError = null;
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (IOException e) {
-                lastError = e;   // e.g. the server is not listening yet
-            }
-            if (System.nanoTime() > deadline) {
-                AssertionError failure = new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
-                        + "; last seen: " + (lastError != null ? lastError : last)
-                        + (tmp != null ? "\n--- django.log (tail) ---\n" + tail(tmp.resolve("django.log")) : ""));
-                if (lastError != null) {
-                    failure.initCause(lastError);
-                }
-                throw failure;
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------------ set-up
-
-    private static Path withDjango() {
-        return repositoryRoot().resolve("clients/django/with-django");
-    }
-
-    private static Path repositoryRoot() {
-        String property = System.getProperty("outrigger.root");
-        Path start = property != null ? Path.of(property) : Path.of("").toAbsolutePath();
-        for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("template.yaml")) && Files.isDirectory(p.resolve("clients/django/example"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no template.yaml with clients/django/example above " + start);
-    }
-
-    /**
-     * Skips the class, with the reason, when the chosen Django (or boto3 beside it) is not installed
-     * (clients/django/install-deps.sh installs them). With CI=true it does not skip: @BeforeAll then fails with the
-     * same reason, so CI can't pass without it.
-     */
-    static final class RequiresDjango implements ExecutionCondition {
-        record Check(String version, String problem) {
-        }
-
-        private static Check check;
-
-        static synchronized Check check() {
-            if (check == null) {
-                check = probe();
-            }
-            return check;
-        }
-
-        private static Check probe() {
-            String what = "with-django " + DJANGO + " python3";
-            try {
-                Process p = new ProcessBuilder(withDjango().toString(), DJANGO, "python3", "-c",
-                        "import django, boto3; print(django.get_version())").redirectErrorStream(true)
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                String last = out.lines().reduce((a, b) -> b).orElse("");
-                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    // with-django's own message says what is missing and to run install-deps.sh
-                    return new Check(null, last.startsWith("with-django:") ? last
-                            : what + " cannot import django and boto3: " + last);
-                }
-                if (!last.startsWith(DJANGO + ".")) {
-                    return new Check(null, what + " has Django " + last + ", not " + DJANGO);
-                }
-                return new Check(last, null);
-            } catch (IOException e) {
-                return new Check(null, what + " cannot be run (" + e.getMessage() + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Check(null, "interrupted while probing " + what);
-            }
-        }
-
-        @Override
-        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-            Check c = check();
-            if (c.version() != null || "true".equalsIgnoreCase(System.getenv("CI"))) {
-                return ConditionEvaluationResult.enabled("Django " + c.version());
-            }
-            System.out.println("[django-e2e] SKIPPED: " + c.problem());
-            return ConditionEvaluationResult.disabled("Django end-to-end test skipped: " + c.problem());
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private String djangoLog() throws IOException {
-        return Files.readString(tmp.resolve("django.log"));
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
         }
     }
 }

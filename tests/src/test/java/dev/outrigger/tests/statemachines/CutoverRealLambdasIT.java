@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,7 +114,7 @@ class CutoverRealLambdasIT {
     }
 
     @Test
-    void happyPath_withRealHandlers_signsEveryDjangoCall_inOrder() {
+    void happyPath_withRealHandlers_signsEveryDjangoCall_inOrder() throws Exception {
         Machines.Execution run = run("HappyPathRealLambdas");
 
         assertThat(run.result().status()).isEqualTo(ExecutionStatus.SUCCEEDED);
@@ -121,10 +122,12 @@ class CutoverRealLambdasIT {
                 "MaintenanceOff", "NotifyCutoverSucceeded", "CutoverSucceeded");
         assertThat(calls).extracting(Call::path).containsExactly("maintenance", "verify-writes", "maintenance");
         assertThat(calls).allMatch(Call::signed);
-        assertThat(calls.getFirst().body())
-                .isEqualTo("{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"Database cutover in progress\"}");
-        assertThat(calls.getLast().body())
-                .isEqualTo("{\"action\":\"maintenance\",\"enabled\":false,\"reason\":\"Database cutover complete\"}");
+        JsonNode on = Machines.MAPPER.readTree(calls.getFirst().body());
+        JsonNode off = Machines.MAPPER.readTree(calls.getLast().body());
+        assertThat(on.toString()).startsWith("{\"action\":\"maintenance\",\"enabled\":true,\"reason\":\"Database cutover in progress\",");
+        assertThat(off.toString()).startsWith("{\"action\":\"maintenance\",\"enabled\":false,\"reason\":\"Database cutover complete\",");
+        // each call is issued at its state's EnteredTime, so Django can refuse the "on" replayed after the "off"
+        assertThat(Instant.parse(off.get("issued_at").asText())).isAfter(Instant.parse(on.get("issued_at").asText()));
         assertThat(run.message()).contains("Writes verified on database default; sequences reset.", "Maintenance: off");
     }
 

@@ -6,6 +6,7 @@ import dev.outrigger.asl.ExecutionStatus;
 import dev.outrigger.asl.HistoryEvent;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,8 @@ class CutoverStateMachineTest {
                 "SequencesReset?", "ResumeSchedules", "MaintenanceOff", "NotifyCutoverSucceeded", "CutoverSucceeded"));
         assertThat(run.callsTo("MaintenanceOn").getFirst().input().toString())
                 .contains("\"FunctionName\":\"arn:aws:lambda:us-east-1:000000000000:function:outrigger-dev-maintenance-toggle:live\"",
-                        "\"Payload\":{\"enabled\":true,\"reason\":\"Database cutover in progress\"}");
+                        "\"Payload\":{\"enabled\":true,\"reason\":\"Database cutover in progress\","
+                                + "\"issued_at\":\"2026-01-01T00:00:00.000Z\"}");
         assertThat(run.callsTo("PauseSchedules").getFirst().input().get("Payload").toString())
                 .isEqualTo("{\"action\":\"pause\",\"group\":\"outrigger-dev\"}");
         assertThat(run.callsTo("ResumeSchedules").getFirst().input().get("Payload").toString())
@@ -62,6 +64,9 @@ class CutoverStateMachineTest {
         assertThat(run.callsTo("ResyncSequences").getFirst().input().at("/Overrides/ContainerOverrides/0/Command/2").asText())
                 .contains("sqlsequencereset").contains("dbshell");
         assertThat(run.callsTo("MaintenanceOff").getFirst().input().at("/Payload/enabled").asBoolean()).isFalse();
+        // issued at the state's EnteredTime: the "off" after the "on", which Django uses to refuse a replayed "on"
+        assertThat(Instant.parse(run.callsTo("MaintenanceOff").getFirst().input().at("/Payload/issued_at").asText()))
+                .isAfter(Instant.parse("2026-01-01T00:00:00Z"));
         assertThat(run.subject()).isEqualTo("Outrigger cutover complete");
         assertThat(run.message()).isEqualTo("Database cutover complete.\n"
                 + "Setting /outrigger/dev/DATABASE_HOST: old-db.internal.example.com -> new-db.cluster-c1x2y3z4.us-east-1.rds.amazonaws.com\n"

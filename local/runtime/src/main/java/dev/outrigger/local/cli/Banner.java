@@ -48,6 +48,7 @@ final class Banner {
                     fn.def().memorySizeMb() + " MB", sources.isEmpty() ? "-" : String.join("; ", sources)});
         }
         table(rows, out);
+        DjangoCheck.print(rt, out);
         if (!t.topics().isEmpty()) {
             out.println();
             t.topics().values().forEach(topic -> out.println("SNS topic " + topic.logicalId() + ": " + topic.arn()));
