@@ -2,7 +2,6 @@
 import datetime
 import json
 import logging
-import re
 import threading
 import uuid
 
@@ -11,21 +10,19 @@ from django.core.signals import setting_changed
 from django.db import transaction
 
 from . import conf
-from .envelope import Violation, validate_envelope
-from .exceptions import InvalidEnvelope, MessageTooLarge
+from .envelope import Violation, grammar, message_bytes_range, validate_envelope
+from .exceptions import InvalidEnvelope, MessageTooLarge, QueueLimitUnknown
 
 log = logging.getLogger("outrigger_django")
 
 # SQS DelaySeconds range: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
 MAX_DELAY_SECONDS = 900
-
-# The schema's id/type patterns end in "$", which Python (and Java) also let match before a final newline;
-# these full matches close that gap before anything is sent.
-_ID_FULL = re.compile(r"[A-Za-z0-9._:@/+=-]+")
-_TYPE_FULL = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*")
+DJANGO_TASK = "django.task"
 
 _clients = {}
 _clients_lock = threading.Lock()
+# queue URL (per endpoint and region) -> its MaximumMessageSize, read once
+_queue_limits = {}
 
 
 def sqs_client():
@@ -53,6 +50,34 @@ def sqs_client():
 def reset_clients(**_):
     with _clients_lock:
         _clients.clear()
+        _queue_limits.clear()
+
+
+def queue_max_message_bytes(queue, url):
+    """The queue's MaximumMessageSize, read with GetQueueAttributes the first time and cached (it changes only with
+    the stack); raises QueueLimitUnknown, naming the queue, when it cannot be read."""
+    key = (conf.get("REGION"), conf.get("ENDPOINT_URL"), url)
+    with _clients_lock:
+        limit = _queue_limits.get(key)
+    if limit is not None:
+        return limit
+    hint = (f'; nothing was sent. Grant sqs:GetQueueAttributes on it, or set OUTRIGGER["MAX_MESSAGE_BYTES"] = '
+            f'{{{queue!r}: <the queue\'s MaximumMessageSize>}}')
+    try:
+        attributes = sqs_client().get_queue_attributes(QueueUrl=url, AttributeNames=["MaximumMessageSize"])
+    except Exception as e:  # botocore's ClientError, EndpointConnectionError, NoCredentialsError...
+        raise QueueLimitUnknown(f"cannot read the MaximumMessageSize of queue {queue!r} ({url}): {e}{hint}") from e
+    value = attributes.get("Attributes", {}).get("MaximumMessageSize")
+    low, high = message_bytes_range()
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = None
+    if limit is None or not low <= limit <= high:
+        raise QueueLimitUnknown(f"queue {queue!r} ({url}) answered MaximumMessageSize {value!r}, not {low}..{high}{hint}")
+    with _clients_lock:
+        _queue_limits[key] = limit
+    return limit
 
 
 setting_changed.connect(reset_clients, dispatch_uid="outrigger_django.reset_clients")
@@ -107,16 +132,25 @@ def prepare(job_type, payload, *, queue="default", delay_seconds=0, job_id=None,
         raise InvalidEnvelope([Violation("payload", f"is not JSON-serialisable: {e}")])
     # validate what will actually be on the wire (the encoder turns dates, decimals and UUIDs into strings)
     violations = list(validate_envelope(json.loads(body)))
-    if isinstance(job_id, str) and job_id and not _ID_FULL.fullmatch(job_id):
-        violations.append(Violation("id", "must only contain A-Z a-z 0-9 . _ : @ / + = -"))
-    if isinstance(job_type, str) and job_type and not _TYPE_FULL.fullmatch(job_type):
-        violations.append(Violation("type", "must be dotted lower-case words, e.g. django.task"))
+    # The schema's grammars with their ECMA-262 meaning: a validator's "$" (Python's, Java's) would also let a
+    # trailing newline through, the worker's does not.
+    for field, value, rules in (("id", job_id, grammar("jobId")), ("type", job_type, grammar("jobType"))):
+        if not any(v.field == field for v in violations) and not rules.accepts(value):
+            violations.append(Violation(field, f"must be {rules.describe()}"))
+    if job_type == DJANGO_TASK and isinstance(payload, dict) and "task" in payload:
+        rules = grammar("taskName")
+        if not rules.accepts(payload["task"]):
+            violations.append(Violation("payload.task", f"must be a task name: {rules.describe()}"))
     if violations:
         raise InvalidEnvelope(_unique(violations))
     size = len(body.encode("utf-8"))
-    limit = conf.max_message_bytes()
+    limit = conf.max_message_bytes(queue)
+    source = 'OUTRIGGER["MAX_MESSAGE_BYTES"]'
+    if limit is None:
+        limit = queue_max_message_bytes(queue, url)
+        source = "its MaximumMessageSize"
     if size > limit:
-        raise MessageTooLarge(size, limit, queue)
+        raise MessageTooLarge(size, limit, queue, source)
     return PreparedJob(job_id, job_type, queue, url, body, delay_seconds)
 
 
@@ -161,4 +195,4 @@ def publish_task(task, args=None, kwargs=None, *, on_commit=False, **options):
     (publish_on_commit when on_commit=True)."""
     payload = {"task": task, "args": list(args or []), "kwargs": dict(kwargs or {})}
     send = publish_on_commit if on_commit else publish
-    return send("django.task", payload, **options)
+    return send(DJANGO_TASK, payload, **options)
