@@ -5,6 +5,8 @@ import static dev.outrigger.worker.TestJobs.handler;
 import static dev.outrigger.worker.TestJobs.ids;
 import static dev.outrigger.worker.TestJobs.message;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static dev.outrigger.worker.TestJobs.fifoMessage;
 
 import dev.outrigger.core.JobOutcome;
 import java.time.Clock;
@@ -28,6 +30,12 @@ class JobWorkerTest {
     private final AtomicBoolean sqsBuilt = new AtomicBoolean();
     private final RecordingEvents events = new RecordingEvents();
     private final AtomicInteger calls = new AtomicInteger();
+    /** The invocation's remaining time as the test's clock tells it (handlers use it up on purpose). */
+    private final java.util.concurrent.atomic.AtomicLong remaining = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger interrupted = new AtomicInteger();
+    private final Map<String, AtomicInteger> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicInteger overlaps = new AtomicInteger();
+    private final List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final JobHandlerRegistry registry = new JobHandlerRegistry()
             .register(handler("test.ok", (job, attempt) -> {
                 calls.incrementAndGet();
@@ -42,11 +50,33 @@ class JobWorkerTest {
             .register(handler("test.boom", (job, attempt) -> {
                 throw new IllegalStateException("bug in handler");
             }))
-            .register(handler("test.slow", (job, attempt) -> {
+            .register(handler("test.consume", (job, attempt) -> {
+                // Uses up 300 ms of the invocation on the test's clock: no real time passes.
                 calls.incrementAndGet();
-                sleep(300);
-                return new JobOutcome.Succeeded("slow");
+                remaining.addAndGet(-300);
+                return new JobOutcome.Succeeded("consumed");
+            }))
+            .register(handler("test.hang", (job, attempt) -> {
+                // Blocks until the worker interrupts it at the try's timeout; left alone it would finish (and fail
+                // the test) after a minute, so a missing timeout cannot hang the build.
+                calls.incrementAndGet();
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    return new JobOutcome.Succeeded("never cut");
+                } catch (InterruptedException e) {
+                    interrupted.incrementAndGet();
+                    return new JobOutcome.Succeeded("interrupted, too late to count");
+                }
+            }))
+            .register(handler("test.order", (job, attempt) -> {
+                ran.add(job.id());
+                return switch (job.meta().getOrDefault("outcome", "ok")) {
+                    case "retry" -> new JobOutcome.Retry("Http503", "HTTP 503", null);
+                    case "dead" -> new JobOutcome.DeadLetter("Http422", "HTTP 422");
+                    default -> new JobOutcome.Succeeded("ok");
+                };
             }));
+
 
     private JobWorker worker(WorkerConfig config) {
         return new JobWorker(registry, () -> {
@@ -235,65 +265,88 @@ class JobWorkerTest {
     void runningOutOfTime_midBatch_reportsTheUnstartedRestFailed() {
         var batch = new java.util.ArrayList<ReceivedMessage>();
         for (int i = 0; i < 10; i++) {
-            batch.add(message(envelope("s" + i, "test.slow"), 1));
+            batch.add(message(envelope("s" + i, "test.consume"), 1));
         }
-        long end = System.currentTimeMillis() + 500 + 700; // margin + room for about two 300 ms jobs, one at a time
-        Set<String> failed = worker(config(1, Duration.ofSeconds(5), Duration.ofMillis(500)))
-                .process(batch, () -> end - System.currentTimeMillis());
-        assertThat(calls.get()).isBetween(1, 4);
-        long succeeded = events.reports.stream().filter(r -> r.outcome() == JobReport.Disposition.SUCCEEDED).count();
-        long cut = events.reports.stream().filter(r -> r.outcome() == JobReport.Disposition.RETRIED).count();
-        long notStarted = events.reports.stream().filter(r -> r.outcome() == JobReport.Disposition.NOT_STARTED).count();
-        // A job started close to the end gets only the time that is left, so it may be cut (retried): never lost.
-        assertThat(succeeded).isPositive();
-        assertThat(notStarted).isPositive();
-        assertThat(succeeded + cut + notStarted).isEqualTo(10);
-        assertThat(succeeded + cut).isEqualTo(calls.get());
-        assertThat(failed).hasSize(10 - (int) succeeded);
+        // The margin (500 ms) plus 700 ms of work: each job uses up 300 ms, so after three there is not enough left.
+        remaining.set(500 + 700);
+        Set<String> failed = worker(config(1, Duration.ofSeconds(5), Duration.ofMillis(500))).process(batch, remaining::get);
+
+        assertThat(calls).hasValue(3);
+        assertThat(events.reports).extracting(JobReport::jobId, JobReport::outcome).containsExactly(
+                tuple("s0", JobReport.Disposition.SUCCEEDED), tuple("s1", JobReport.Disposition.SUCCEEDED),
+                tuple("s2", JobReport.Disposition.SUCCEEDED), tuple("s3", JobReport.Disposition.NOT_STARTED),
+                tuple("s4", JobReport.Disposition.NOT_STARTED), tuple("s5", JobReport.Disposition.NOT_STARTED),
+                tuple("s6", JobReport.Disposition.NOT_STARTED), tuple("s7", JobReport.Disposition.NOT_STARTED),
+                tuple("s8", JobReport.Disposition.NOT_STARTED), tuple("s9", JobReport.Disposition.NOT_STARTED));
+        assertThat(failed).containsExactlyElementsOf(ids(batch.subList(3, 10)));
     }
 
     @Test
-    void tryTimeout_cutsASlowJob_andRetriesIt() {
-        var m = message(envelope("slow", "test.slow"), 1);
-        long start = System.nanoTime();
+    void tryTimeout_cutsAHangingJob_interruptsIt_andRetriesIt() {
+        var m = message(envelope("hang", "test.hang"), 1);
         Set<String> failed = worker(config(10, Duration.ofMillis(100), Duration.ofMillis(500))).process(List.of(m), PLENTY_OF_TIME);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(290));
+
         assertThat(failed).containsExactly(m.messageId());
-        assertThat(events.forJob("slow").errorClass()).isEqualTo("Timeout");
+        assertThat(events.forJob("hang").errorClass()).isEqualTo("Timeout");
+        await("the handler to see its interrupt", () -> interrupted.get() == 1);
     }
 
     @Test
     void tryTimeout_neverExceedsTheInvocationsRemainingTime() {
-        var m = message(envelope("slow", "test.slow"), 1);
-        long end = System.currentTimeMillis() + 500 + 100;
-        long start = System.nanoTime();
-        worker(config(10, Duration.ofSeconds(30), Duration.ofMillis(500))).process(List.of(m), () -> end - System.currentTimeMillis());
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(290));
-        assertThat(events.forJob("slow").errorClass()).isEqualTo("Timeout");
+        Clock fixed = Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+        List<JobAttempt> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobHandlerRegistry recording = new JobHandlerRegistry().register(handler("test.deadline", (job, attempt) -> {
+            attempts.add(attempt);
+            return new JobOutcome.Succeeded("ok");
+        }));
+        var worker = new JobWorker(recording, () -> sqs, config(10, Duration.ofSeconds(30), Duration.ofMillis(500)), events,
+                fixed, new Random(1));
+
+        worker.process(List.of(message(envelope("d", "test.deadline"), 1)), () -> 500 + 100);
+
+        // 30 s allowed per try, but only 100 ms left before the margin: the try gets exactly those 100 ms.
+        assertThat(attempts).singleElement().extracting(JobAttempt::deadline).isEqualTo(fixed.instant().plusMillis(100));
     }
 
     @Test
-    void batch_runsConcurrently_soTenSlowJobsTakeAboutAsLongAsOne() {
+    void batch_runsConcurrently_soTenJobsAreUnderWayAtOnce() {
+        var allTen = new java.util.concurrent.CyclicBarrier(10);
+        JobHandlerRegistry meeting = new JobHandlerRegistry().register(handler("test.meet", (job, attempt) -> {
+            try {
+                allTen.await(30, java.util.concurrent.TimeUnit.SECONDS);   // only passes if all ten run at once
+                return new JobOutcome.Succeeded("met");
+            } catch (Exception e) {
+                return new JobOutcome.Retry("NotConcurrent", String.valueOf(e), null);
+            }
+        }));
+        var worker = new JobWorker(meeting, () -> sqs, config(10, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
+                Clock.systemUTC(), new Random(1));
         var batch = new java.util.ArrayList<ReceivedMessage>();
         for (int i = 0; i < 10; i++) {
-            batch.add(message(envelope("c" + i, "test.slow"), 1));
+            batch.add(message(envelope("c" + i, "test.meet"), 1));
         }
-        long start = System.nanoTime();
-        assertThat(worker().process(batch, PLENTY_OF_TIME)).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500)); // serial: 3 s
+        assertThat(worker.process(batch, PLENTY_OF_TIME)).isEmpty();
+        assertThat(events.reports).extracting(JobReport::outcome).containsOnly(JobReport.Disposition.SUCCEEDED).hasSize(10);
     }
 
     @Test
     void concurrency_isBounded() {
-        AtomicInteger running = new AtomicInteger();
+        AtomicInteger active = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
+        java.util.concurrent.CountDownLatch threeRunning = new java.util.concurrent.CountDownLatch(3);
         JobHandlerRegistry counting = new JobHandlerRegistry().register(handler("test.count", (job, attempt) -> {
-            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-            sleep(100);
-            running.decrementAndGet();
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+            threeRunning.countDown();
+            try {
+                // The first three wait until all three are in, so a fourth would be let in if the bound were wrong.
+                threeRunning.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            active.decrementAndGet();
             return new JobOutcome.Succeeded("ok");
         }));
-        var worker = new JobWorker(counting, () -> sqs, config(3, Duration.ofSeconds(5), Duration.ofMillis(500)), events,
+        var worker = new JobWorker(counting, () -> sqs, config(3, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
                 Clock.systemUTC(), new Random(1));
         var batch = new java.util.ArrayList<ReceivedMessage>();
         for (int i = 0; i < 10; i++) {
@@ -301,6 +354,150 @@ class JobWorkerTest {
         }
         assertThat(worker.process(batch, PLENTY_OF_TIME)).isEmpty();
         assertThat(peak.get()).isEqualTo(3);
+    }
+
+    // ---- FIFO: a message group's jobs run one at a time, in order; a failure holds the rest of its group ----
+
+    private static String ordered(String id, String group, String outcome) {
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) read(envelope(id, "test.order"));
+        node.putObject("meta").put("group", group).put("outcome", outcome);
+        return dev.outrigger.core.Json.write(node);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode read(String json) {
+        try {
+            return dev.outrigger.core.Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @Test
+    void fifo_aRetriedJob_holdsTheRestOfItsGroupUnattempted_andOtherGroupsGoOn() {
+        var a1 = fifoMessage(ordered("a1", "A", "ok"), "A", 1);
+        var b1 = fifoMessage(ordered("b1", "B", "ok"), "B", 1);
+        var a2 = fifoMessage(ordered("a2", "A", "retry"), "A", 1);
+        var a3 = fifoMessage(ordered("a3", "A", "ok"), "A", 1);
+        var b2 = fifoMessage(ordered("b2", "B", "ok"), "B", 1);
+
+        Set<String> failed = worker().process(List.of(a1, b1, a2, a3, b2), PLENTY_OF_TIME);
+
+        assertThat(failed).containsExactlyInAnyOrder(a2.messageId(), a3.messageId());
+        assertThat(ran).containsSubsequence("a1", "a2").contains("b1", "b2").doesNotContain("a3");
+        assertThat(ran).containsSubsequence("b1", "b2");
+        assertThat(events.forJob("a3")).extracting(JobReport::outcome, JobReport::errorClass)
+                .containsExactly(JobReport.Disposition.HELD, JobWorker.HELD_BEHIND_FAILURE);
+        // a2 waits out its backoff in flight; a3 is visible at once and SQS hands it out after a2 (the group's lock).
+        assertThat(sqs.visibility).extracting(ChangeMessageVisibilityRequest::receiptHandle)
+                .containsExactlyInAnyOrder(a2.receiptHandle(), a3.receiptHandle());
+        assertThat(sqs.visibility).filteredOn(v -> v.receiptHandle().equals(a3.receiptHandle()))
+                .extracting(ChangeMessageVisibilityRequest::visibilityTimeout).containsExactly(0);
+    }
+
+    @Test
+    void fifo_aGroupRunsOneJobAtATime_inBatchOrder() {
+        JobHandlerRegistry lingering = new JobHandlerRegistry().register(handler("test.order", (job, attempt) -> {
+            AtomicInteger inGroup = running.computeIfAbsent(job.meta().get("group"), g -> new AtomicInteger());
+            inGroup.incrementAndGet();
+            ran.add(job.id());
+            // Stay a moment, long enough for a wrongly concurrent next job of the group to show up.
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+            while (System.nanoTime() < until && inGroup.get() == 1) {
+                Thread.onSpinWait();
+            }
+            overlaps.accumulateAndGet(inGroup.get(), Math::max);
+            inGroup.decrementAndGet();
+            return new JobOutcome.Succeeded("ok");
+        }));
+        var worker = new JobWorker(lingering, () -> sqs, config(10, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
+                Clock.systemUTC(), new Random(1));
+        var batch = new java.util.ArrayList<ReceivedMessage>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(fifoMessage(ordered("x" + i, "X", "ok"), "X", 1));
+            batch.add(fifoMessage(ordered("y" + i, "Y", "ok"), "Y", 1));
+        }
+        assertThat(worker.process(batch, PLENTY_OF_TIME)).isEmpty();
+        assertThat(overlaps).as("jobs of one group running at the same time").hasValue(1);
+        assertThat(ran).containsSubsequence("x0", "x1", "x2", "x3", "x4").containsSubsequence("y0", "y1", "y2", "y3", "y4");
+    }
+
+    @Test
+    void fifo_groupsRunInParallel() {
+        var bothGroups = new java.util.concurrent.CyclicBarrier(2);
+        JobHandlerRegistry meeting = new JobHandlerRegistry().register(handler("test.order", (job, attempt) -> {
+            try {
+                bothGroups.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                return new JobOutcome.Succeeded("met");
+            } catch (Exception e) {
+                return new JobOutcome.Retry("NotParallel", String.valueOf(e), null);
+            }
+        }));
+        var worker = new JobWorker(meeting, () -> sqs, config(10, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
+                Clock.systemUTC(), new Random(1));
+        var batch = List.of(fifoMessage(ordered("p1", "P", "ok"), "P", 1), fifoMessage(ordered("q1", "Q", "ok"), "Q", 1));
+        assertThat(worker.process(batch, PLENTY_OF_TIME)).isEmpty();
+    }
+
+    @Test
+    void fifo_aJobTheWorkerDeadLetters_isFinished_soItsGroupGoesOn() {
+        var a1 = fifoMessage(ordered("a1", "A", "dead"), "A", 1);
+        var broken = fifoMessage("{\"version\":1,", "A", 1);
+        var a2 = fifoMessage(ordered("a2", "A", "ok"), "A", 1);
+
+        assertThat(worker().process(List.of(a1, broken, a2), PLENTY_OF_TIME)).isEmpty();
+        assertThat(ran).containsExactly("a1", "a2");
+        assertThat(sqs.sent).hasSize(2);   // a1 and the malformed body, each with its reason
+    }
+
+    @Test
+    void fifo_aDeadLetterThatCannotBeParked_holdsItsGroup() {
+        sqs.failSends = true;
+        var a1 = fifoMessage(ordered("a1", "A", "dead"), "A", 1);
+        var a2 = fifoMessage(ordered("a2", "A", "ok"), "A", 1);
+
+        assertThat(worker().process(List.of(a1, a2), PLENTY_OF_TIME)).containsExactly(a1.messageId(), a2.messageId());
+        assertThat(ran).containsExactly("a1");
+        assertThat(events.forJob("a1").outcome()).isEqualTo(JobReport.Disposition.DEAD_LETTER_FAILED);
+    }
+
+    @Test
+    void fifo_nearTheDeadline_theRestOfTheGroupIsNotStarted_andKeepsItsOrder() {
+        JobHandlerRegistry consuming = new JobHandlerRegistry().register(handler("test.order", (job, attempt) -> {
+            ran.add(job.id());
+            remaining.addAndGet(-300);
+            return new JobOutcome.Succeeded("ok");
+        }));
+        var worker = new JobWorker(consuming, () -> sqs, config(10, Duration.ofSeconds(5), Duration.ofMillis(500)), events,
+                Clock.systemUTC(), new Random(1));
+        var batch = List.of(fifoMessage(ordered("g1", "G", "ok"), "G", 1), fifoMessage(ordered("g2", "G", "ok"), "G", 1),
+                fifoMessage(ordered("g3", "G", "ok"), "G", 1));
+        remaining.set(500 + 500);   // room for two jobs of 300 ms, not three
+
+        Set<String> failed = worker.process(batch, remaining::get);
+
+        assertThat(ran).containsExactly("g1", "g2");
+        assertThat(failed).containsExactly(batch.get(2).messageId());
+        assertThat(events.forJob("g3").outcome()).isEqualTo(JobReport.Disposition.NOT_STARTED);
+    }
+
+    @Test
+    void fifo_aRepeatedJobIdRunsOncePerGroup() {
+        var a1 = fifoMessage(ordered("same", "A", "ok"), "A", 1);
+        var a2 = fifoMessage(ordered("same", "A", "ok"), "A", 1);
+        var b1 = fifoMessage(ordered("same", "B", "ok"), "B", 1);
+
+        assertThat(worker().process(List.of(a1, a2, b1), PLENTY_OF_TIME)).isEmpty();
+        assertThat(ran).containsExactly("same", "same");   // once in A (a2 shares it), once in B
+    }
+
+    @Test
+    void fifo_aCopyBehindAFailureOfItsGroup_isHeldToo() {
+        var x1 = fifoMessage(ordered("x", "A", "ok"), "A", 1);
+        var y = fifoMessage(ordered("y", "A", "retry"), "A", 1);
+        var x2 = fifoMessage(ordered("x", "A", "ok"), "A", 1);
+
+        assertThat(worker().process(List.of(x1, y, x2), PLENTY_OF_TIME)).containsExactly(y.messageId(), x2.messageId());
+        assertThat(ran).containsExactly("x", "y");
     }
 
     @Test
@@ -324,12 +521,19 @@ class JobWorkerTest {
         assertThat(events.forJob("c").errorClass()).isEqualTo("ConfigError");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(10);   // polling interval
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
         }
     }
 }
+

@@ -122,4 +122,46 @@ class SqsJobWorkerHandlerTest {
                 .containsExactlyInAnyOrderElementsOf(event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList());
         assertThat(calls).isEmpty();
     }
+
+    @ParameterizedTest
+    @Event(value = "sqs/fifo-batch.json", type = SQSEvent.class)
+    void fifoBatch_eachGroupInOrder_theUnknownTypeParkedWithoutHoldingItsGroup(SQSEvent event) {
+        SQSBatchResponse response = handler.handleRequest(event, new FakeContext(60_000));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        List<ReceivedMessage> messages = SqsJobWorkerHandler.messages(event);
+        assertThat(messages).extracting(ReceivedMessage::messageGroupId)
+                .containsExactly("customer-42", "customer-7", "customer-42", "customer-42", "customer-7", "customer-42");
+        assertThat(calls.get("django.task")).hasValue(1);
+        assertThat(calls.get("events.put")).hasValue(2);
+        assertThat(sqs.sent).singleElement().satisfies(r -> {
+            assertThat(r.messageAttributes().get("outrigger-error").stringValue()).isEqualTo("UnknownJobType");
+            assertThat(r.messageAttributes().get("outrigger-job-id").stringValue()).isEqualTo("order-42-thumbnail");
+        });
+    }
+
+    @ParameterizedTest
+    @Event(value = "sqs/fifo-batch.json", type = SQSEvent.class)
+    void fifoBatch_aRetriedJobHoldsOnlyItsOwnGroup(SQSEvent event) {
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobHandlerRegistry registry = new JobHandlerRegistry();
+        for (String type : List.of("django.task", "webhook", "sns.publish", "events.put")) {
+            registry.register(handler(type, (job, attempt) -> {
+                ran.add(job.id());
+                return type.equals("django.task") ? new JobOutcome.Retry("Http503", "HTTP 503", null) : new JobOutcome.Succeeded("ok");
+            }));
+        }
+        WorkerConfig config = new WorkerConfig(10, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5),
+                Duration.ofSeconds(900), Optional.empty());
+        SqsJobWorkerHandler failing = new SqsJobWorkerHandler(new JobWorker(registry, () -> sqs, config, new RecordingEvents(),
+                Clock.systemUTC(), new Random(1)));
+        List<String> ids = event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+
+        SQSBatchResponse response = failing.handleRequest(event, new FakeContext(60_000));
+
+        // customer-42: the charge comes back, and so does everything behind it, unrun; customer-7 is done.
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly(ids.get(0), ids.get(2), ids.get(3), ids.get(5));
+        assertThat(ran).containsExactlyInAnyOrder("order-42-charge", "order-7-webhook", "order-7-placed");
+        assertThat(sqs.sent).isEmpty();
+    }
 }
