@@ -74,6 +74,11 @@ public class JobWorker {
 
     /** The production wiring: built-in and ServiceLoader job types, SQS client built on first need. */
     public static JobWorker fromEnv(Env env) {
+        return fromEnv(env, System.out);
+    }
+
+    /** The production wiring, with the EMF metric lines written to {@code metrics}. */
+    static JobWorker fromEnv(Env env, java.io.PrintStream metrics) {
         return new JobWorker(
                 JobHandlerRegistry.fromEnv(env),
                 () -> AwsClientConfig.configure(SqsClient.builder(), env, "SQS")
@@ -81,7 +86,7 @@ public class JobWorker {
                         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
                         .build(),
                 WorkerConfig.fromEnv(env),
-                LoggingJobEvents.fromEnv(env, System.out),
+                LoggingJobEvents.fromEnv(env, metrics),
                 Clock.systemUTC(),
                 new java.security.SecureRandom());
     }

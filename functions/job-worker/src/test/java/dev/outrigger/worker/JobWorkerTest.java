@@ -1,24 +1,38 @@
 package dev.outrigger.worker;
 
 import static dev.outrigger.worker.TestJobs.envelope;
+import static dev.outrigger.worker.TestJobs.fifoMessage;
 import static dev.outrigger.worker.TestJobs.handler;
 import static dev.outrigger.worker.TestJobs.ids;
 import static dev.outrigger.worker.TestJobs.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static dev.outrigger.worker.TestJobs.fifoMessage;
 
+import dev.outrigger.core.ConfigException;
 import dev.outrigger.core.JobOutcome;
+import dev.outrigger.core.Json;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -31,11 +45,11 @@ class JobWorkerTest {
     private final RecordingEvents events = new RecordingEvents();
     private final AtomicInteger calls = new AtomicInteger();
     /** The invocation's remaining time as the test's clock tells it (handlers use it up on purpose). */
-    private final java.util.concurrent.atomic.AtomicLong remaining = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong remaining = new AtomicLong();
     private final AtomicInteger interrupted = new AtomicInteger();
-    private final Map<String, AtomicInteger> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
     private final AtomicInteger overlaps = new AtomicInteger();
-    private final List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> ran = new CopyOnWriteArrayList<>();
     private final JobHandlerRegistry registry = new JobHandlerRegistry()
             .register(handler("test.ok", (job, attempt) -> {
                 calls.incrementAndGet();
@@ -61,7 +75,7 @@ class JobWorkerTest {
                 // the test) after a minute, so a missing timeout cannot hang the build.
                 calls.incrementAndGet();
                 try {
-                    new java.util.concurrent.CountDownLatch(1).await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    new CountDownLatch(1).await(60, TimeUnit.SECONDS);
                     return new JobOutcome.Succeeded("never cut");
                 } catch (InterruptedException e) {
                     interrupted.incrementAndGet();
@@ -152,7 +166,7 @@ class JobWorkerTest {
         var missing = message("{\"version\":1,\"id\":\"x\",\"payload\":{},\"created_at\":\"2026-01-01T00:00:00Z\"}", 1);
         assertThat(worker().process(List.of(broken, missing), PLENTY_OF_TIME)).isEmpty();
         assertThat(sqs.sent).hasSize(2);
-        var byBody = sqs.sent.stream().collect(java.util.stream.Collectors.toMap(SendMessageRequest::messageBody, r -> r));
+        var byBody = sqs.sent.stream().collect(Collectors.toMap(SendMessageRequest::messageBody, r -> r));
         assertThat(byBody.get(broken.body()).messageAttributes().get("outrigger-error").stringValue()).isEqualTo("InvalidEnvelope");
         assertThat(byBody.get(broken.body()).messageAttributes().get("outrigger-error-message").stringValue()).startsWith("$: not valid JSON");
         assertThat(byBody.get(broken.body()).messageAttributes()).doesNotContainKey("outrigger-job-id");
@@ -263,7 +277,7 @@ class JobWorkerTest {
 
     @Test
     void runningOutOfTime_midBatch_reportsTheUnstartedRestFailed() {
-        var batch = new java.util.ArrayList<ReceivedMessage>();
+        var batch = new ArrayList<ReceivedMessage>();
         for (int i = 0; i < 10; i++) {
             batch.add(message(envelope("s" + i, "test.consume"), 1));
         }
@@ -293,8 +307,8 @@ class JobWorkerTest {
 
     @Test
     void tryTimeout_neverExceedsTheInvocationsRemainingTime() {
-        Clock fixed = Clock.fixed(java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
-        List<JobAttempt> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Clock fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+        List<JobAttempt> attempts = new CopyOnWriteArrayList<>();
         JobHandlerRegistry recording = new JobHandlerRegistry().register(handler("test.deadline", (job, attempt) -> {
             attempts.add(attempt);
             return new JobOutcome.Succeeded("ok");
@@ -310,10 +324,10 @@ class JobWorkerTest {
 
     @Test
     void batch_runsConcurrently_soTenJobsAreUnderWayAtOnce() {
-        var allTen = new java.util.concurrent.CyclicBarrier(10);
+        var allTen = new CyclicBarrier(10);
         JobHandlerRegistry meeting = new JobHandlerRegistry().register(handler("test.meet", (job, attempt) -> {
             try {
-                allTen.await(30, java.util.concurrent.TimeUnit.SECONDS);   // only passes if all ten run at once
+                allTen.await(30, TimeUnit.SECONDS);   // only passes if all ten run at once
                 return new JobOutcome.Succeeded("met");
             } catch (Exception e) {
                 return new JobOutcome.Retry("NotConcurrent", String.valueOf(e), null);
@@ -321,7 +335,7 @@ class JobWorkerTest {
         }));
         var worker = new JobWorker(meeting, () -> sqs, config(10, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
                 Clock.systemUTC(), new Random(1));
-        var batch = new java.util.ArrayList<ReceivedMessage>();
+        var batch = new ArrayList<ReceivedMessage>();
         for (int i = 0; i < 10; i++) {
             batch.add(message(envelope("c" + i, "test.meet"), 1));
         }
@@ -333,13 +347,13 @@ class JobWorkerTest {
     void concurrency_isBounded() {
         AtomicInteger active = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
-        java.util.concurrent.CountDownLatch threeRunning = new java.util.concurrent.CountDownLatch(3);
+        CountDownLatch threeRunning = new CountDownLatch(3);
         JobHandlerRegistry counting = new JobHandlerRegistry().register(handler("test.count", (job, attempt) -> {
             peak.accumulateAndGet(active.incrementAndGet(), Math::max);
             threeRunning.countDown();
             try {
                 // The first three wait until all three are in, so a fourth would be let in if the bound were wrong.
-                threeRunning.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                threeRunning.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -348,7 +362,7 @@ class JobWorkerTest {
         }));
         var worker = new JobWorker(counting, () -> sqs, config(3, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
                 Clock.systemUTC(), new Random(1));
-        var batch = new java.util.ArrayList<ReceivedMessage>();
+        var batch = new ArrayList<ReceivedMessage>();
         for (int i = 0; i < 10; i++) {
             batch.add(message(envelope("p" + i, "test.count"), 1));
         }
@@ -361,13 +375,13 @@ class JobWorkerTest {
     private static String ordered(String id, String group, String outcome) {
         var node = (com.fasterxml.jackson.databind.node.ObjectNode) read(envelope(id, "test.order"));
         node.putObject("meta").put("group", group).put("outcome", outcome);
-        return dev.outrigger.core.Json.write(node);
+        return Json.write(node);
     }
 
     private static com.fasterxml.jackson.databind.JsonNode read(String json) {
         try {
-            return dev.outrigger.core.Json.MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
     }
@@ -401,7 +415,7 @@ class JobWorkerTest {
             inGroup.incrementAndGet();
             ran.add(job.id());
             // Stay a moment, long enough for a wrongly concurrent next job of the group to show up.
-            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
             while (System.nanoTime() < until && inGroup.get() == 1) {
                 Thread.onSpinWait();
             }
@@ -411,7 +425,7 @@ class JobWorkerTest {
         }));
         var worker = new JobWorker(lingering, () -> sqs, config(10, Duration.ofSeconds(60), Duration.ofMillis(500)), events,
                 Clock.systemUTC(), new Random(1));
-        var batch = new java.util.ArrayList<ReceivedMessage>();
+        var batch = new ArrayList<ReceivedMessage>();
         for (int i = 0; i < 5; i++) {
             batch.add(fifoMessage(ordered("x" + i, "X", "ok"), "X", 1));
             batch.add(fifoMessage(ordered("y" + i, "Y", "ok"), "Y", 1));
@@ -423,10 +437,10 @@ class JobWorkerTest {
 
     @Test
     void fifo_groupsRunInParallel() {
-        var bothGroups = new java.util.concurrent.CyclicBarrier(2);
+        var bothGroups = new CyclicBarrier(2);
         JobHandlerRegistry meeting = new JobHandlerRegistry().register(handler("test.order", (job, attempt) -> {
             try {
-                bothGroups.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                bothGroups.await(30, TimeUnit.SECONDS);
                 return new JobOutcome.Succeeded("met");
             } catch (Exception e) {
                 return new JobOutcome.Retry("NotParallel", String.valueOf(e), null);
@@ -512,7 +526,7 @@ class JobWorkerTest {
     @Test
     void handlerFactoryFailure_isRetried_notLost() {
         JobHandlerRegistry broken = new JobHandlerRegistry().register("test.cfg", () -> {
-            throw new dev.outrigger.core.ConfigException("environment variable DJANGO_BASE_URL is not set");
+            throw new ConfigException("environment variable DJANGO_BASE_URL is not set");
         });
         var worker = new JobWorker(broken, () -> sqs, config(3, Duration.ofSeconds(5), Duration.ofMillis(500)), events,
                 Clock.systemUTC(), new Random(1));
@@ -521,8 +535,8 @@ class JobWorkerTest {
         assertThat(events.forJob("c").errorClass()).isEqualTo("ConfigError");
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) {
-        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static void await(String what, BooleanSupplier condition) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("timed out waiting for " + what);
