@@ -30,6 +30,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -189,13 +190,14 @@ public class JobWorker {
                 lane.units().forEach(this::notStarted);
                 continue;
             }
-            running.add(new Running(lane, threads.submit(() -> {
+            running.add(new Running(lane, threads.submit(withLogContext(() -> {
                 try {
                     run(lane, remainingMillis, settled);
                 } finally {
                     slots.release();
                 }
-            })));
+                return null;
+            }))));
         }
         for (Running entry : running) {
             Lane lane = entry.lane();
@@ -225,6 +227,24 @@ public class JobWorker {
         }
         events.flush();
         return failed;
+    }
+
+    /**
+     * A task that runs with the submitting thread's log context (the invocation's MDC: service, function, request
+     * id), which a new virtual thread does not inherit, so every line a job logs names its invocation.
+     */
+    private static <T> java.util.concurrent.Callable<T> withLogContext(java.util.concurrent.Callable<T> task) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return () -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                return task.call();
+            } finally {
+                MDC.clear();
+            }
+        };
     }
 
     /** Waits for a free slot, but never into the safety margin: false means stop starting work. */
@@ -426,7 +446,7 @@ public class JobWorker {
             timeout = left.isNegative() ? Duration.ZERO : left;
         }
         JobAttempt jobAttempt = new JobAttempt(job.id(), attempt, clock.instant().plus(timeout));
-        Future<JobOutcome> future = threads.submit(() -> handler.handle(job, jobAttempt));
+        Future<JobOutcome> future = threads.submit(withLogContext(() -> handler.handle(job, jobAttempt)));
         try {
             JobOutcome outcome = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return outcome != null ? outcome

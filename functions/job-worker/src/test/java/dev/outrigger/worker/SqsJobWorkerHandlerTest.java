@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import dev.outrigger.core.Env;
 import dev.outrigger.core.JobOutcome;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.slf4j.MDC;
 
 /** Drives the real handler with the sample events of events/sqs/ (the same files `sam local invoke -e` takes). */
 class SqsJobWorkerHandlerTest {
@@ -142,7 +148,7 @@ class SqsJobWorkerHandlerTest {
     @ParameterizedTest
     @Event(value = "sqs/fifo-batch.json", type = SQSEvent.class)
     void fifoBatch_aRetriedJobHoldsOnlyItsOwnGroup(SQSEvent event) {
-        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> ran = new CopyOnWriteArrayList<>();
         JobHandlerRegistry registry = new JobHandlerRegistry();
         for (String type : List.of("django.task", "webhook", "sns.publish", "events.put")) {
             registry.register(handler(type, (job, attempt) -> {
@@ -163,5 +169,73 @@ class SqsJobWorkerHandlerTest {
                 .containsExactly(ids.get(0), ids.get(2), ids.get(3), ids.get(5));
         assertThat(ran).containsExactlyInAnyOrder("order-42-charge", "order-7-webhook", "order-7-placed");
         assertThat(sqs.sent).isEmpty();
+    }
+
+    /**
+     * Two functions of one handler class in one JVM (as the local runtime and Lambda Managed Instances run them),
+     * invoked at the same time: every job's log context names its own function, service and request, also on the
+     * worker's own threads, and the context does not leak into the caller's thread.
+     */
+    @ParameterizedTest
+    @Event(value = "sqs/batch-mixed.json", type = SQSEvent.class)
+    void logContext_carriesEachFunctionsOwnServiceAndInvocation_ontoTheWorkersThreads(SQSEvent event) throws Exception {
+        Map<String, List<Map<String, String>>> contexts = new ConcurrentHashMap<>();
+        JobEvents capturing = new JobEvents() {
+            @Override
+            public void record(JobReport report) {
+                Map<String, String> mdc = MDC.getCopyOfContextMap();
+                contexts.computeIfAbsent(mdc.get("function_request_id"), k -> new CopyOnWriteArrayList<>()).add(mdc);
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
+        WorkerConfig config = new WorkerConfig(10, Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5),
+                Duration.ofSeconds(900), Optional.empty());
+        JobHandlerRegistry registry = new JobHandlerRegistry();
+        for (String type : List.of("django.task", "webhook", "sns.publish", "events.put")) {
+            registry.register(handler(type, (job, attempt) -> new JobOutcome.Succeeded("ok")));
+        }
+        SqsJobWorkerHandler light = new SqsJobWorkerHandler(new JobWorker(registry, () -> sqs, config, capturing,
+                Clock.systemUTC(), new Random(1)), InvocationLogFields.fromEnv(Env.of(Map.of(
+                InvocationLogFields.SERVICE_ENV, "job-worker"))));
+        SqsJobWorkerHandler heavy = new SqsJobWorkerHandler(new JobWorker(registry, () -> sqs, config, capturing,
+                Clock.systemUTC(), new Random(1)), InvocationLogFields.fromEnv(Env.of(Map.of(
+                InvocationLogFields.SERVICE_ENV, "job-worker-heavy"))));
+
+        CyclicBarrier together = new CyclicBarrier(2);
+        try (var threads = Executors.newFixedThreadPool(2)) {
+            var a = threads.submit(() -> {
+                together.await();
+                return light.handleRequest(event, new FakeContext(60_000, "outrigger-dev-job-worker", "req-light"));
+            });
+            var b = threads.submit(() -> {
+                together.await();
+                return heavy.handleRequest(event, new FakeContext(60_000, "outrigger-dev-job-worker-heavy", "req-heavy"));
+            });
+            a.get();
+            b.get();
+        }
+
+        assertThat(contexts).containsOnlyKeys("req-light", "req-heavy");
+        assertThat(contexts.get("req-light")).isNotEmpty().allSatisfy(mdc -> assertThat(mdc)
+                .containsEntry("service", "job-worker").containsEntry("function_name", "outrigger-dev-job-worker"));
+        assertThat(contexts.get("req-heavy")).isNotEmpty().allSatisfy(mdc -> assertThat(mdc)
+                .containsEntry("service", "job-worker-heavy").containsEntry("function_name", "outrigger-dev-job-worker-heavy"));
+        assertThat(MDC.getCopyOfContextMap()).isNullOrEmpty();
+    }
+
+    @Test
+    void coldStart_isTrueOnTheFirstInvocationOfAHandlerOnly() {
+        InvocationLogFields fields = new InvocationLogFields("job-worker");
+        try (InvocationLogFields.Scope ignored = fields.open(new FakeContext(1000))) {
+            assertThat(MDC.get("cold_start")).isEqualTo("true");
+        }
+        try (InvocationLogFields.Scope ignored = fields.open(new FakeContext(1000))) {
+            assertThat(MDC.get("cold_start")).isEqualTo("false");
+            assertThat(MDC.get("function_request_id")).isEqualTo("test-request");
+        }
+        assertThat(MDC.get("service")).isNull();
     }
 }
