@@ -69,6 +69,12 @@ def queue_max_message_bytes(queue, url):
         raise QueueLimitUnknown(f"cannot read the MaximumMessageSize of queue {queue!r} ({url}): {e}{hint}") from e
     value = attributes.get("Attributes", {}).get("MaximumMessageSize")
     low, high = message_bytes_range()
+    if value is None:
+        # SQS always answers it; an emulator (ElasticMQ under `outrigger local up`) may not. Then the most SQS takes is
+        # the check, and the send itself is the final word.
+        log.warning("queue %r (%s) did not report its MaximumMessageSize; checking jobs against SQS's maximum of %d bytes",
+                    queue, url, high)
+        value = high
     try:
         limit = int(value)
     except (TypeError, ValueError):

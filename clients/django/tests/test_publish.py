@@ -193,6 +193,28 @@ def test_publish_whenTheQueuesLimitCannotBeRead_sendsNothing_andSaysWhatToDo(sqs
     assert sqs.sent == []
 
 
+def test_publish_whenTheQueueDoesNotReportItsLimit_checksAgainstSqssMaximum_andSaysSo(sqs, settings, caplog):
+    settings.OUTRIGGER = {k: v for k, v in settings.OUTRIGGER.items() if k != "MAX_MESSAGE_BYTES"}
+    sqs.stub.add_response("get_queue_attributes", {"Attributes": {}},
+                          {"QueueUrl": DEFAULT_URL, "AttributeNames": ["MaximumMessageSize"]})
+    sqs.expect()
+    with caplog.at_level("WARNING", logger="outrigger_django"):
+        publish("django.task", _payload_for_body_size(1048576), job_id="fixed-id")
+    assert "did not report its MaximumMessageSize" in caplog.text and "1048576" in caplog.text
+    with pytest.raises(MessageTooLarge, match="over the 1048576-byte limit of queue 'default'"):
+        publish("django.task", _payload_for_body_size(1048577), job_id="fixed-id")
+
+
+@pytest.mark.parametrize("answer", ["lots", "512", "2000000"])
+def test_publish_whenTheQueueAnswersALimitSqsCannotHave_refusesToGuess(sqs, settings, answer):
+    settings.OUTRIGGER = {k: v for k, v in settings.OUTRIGGER.items() if k != "MAX_MESSAGE_BYTES"}
+    sqs.stub.add_response("get_queue_attributes", {"Attributes": {"MaximumMessageSize": answer}},
+                          {"QueueUrl": DEFAULT_URL, "AttributeNames": ["MaximumMessageSize"]})
+    with pytest.raises(QueueLimitUnknown, match=f"answered MaximumMessageSize '{answer}'"):
+        publish("django.task", {"task": "reports.generate"})
+    assert sqs.sent == []
+
+
 def test_publish_intSetting_appliesToEveryQueue(sqs, settings):
     settings.OUTRIGGER = {**settings.OUTRIGGER, "MAX_MESSAGE_BYTES": 4096}
     sqs.expect()
