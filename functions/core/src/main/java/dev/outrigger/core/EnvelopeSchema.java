@@ -51,7 +51,8 @@ public final class EnvelopeSchema {
             if (in == null) {
                 throw new IllegalStateException("the schema " + EnvelopeValidator.SCHEMA_RESOURCE + " is not in the jar");
             }
-            return parse(Json.MAPPER.readTree(in));
+            // As a String, so Jackson parses it with the same (already loaded) parser classes as every job body.
+            return parse(Json.MAPPER.readTree(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + EnvelopeValidator.SCHEMA_RESOURCE, e);
         }
@@ -124,8 +125,10 @@ public final class EnvelopeSchema {
         if (pattern != null && base != null) {
             throw new IllegalStateException(where + ": a second pattern beside a $ref is not supported");
         }
-        String source = pattern != null ? pattern.asText() : base != null ? base.source() : null;
-        return new NameGrammar(name, min, max, source);
+        if (pattern == null && base != null) {
+            return new NameGrammar(name, min, max, base.source(), base.pattern());   // a $ref narrowed: its pattern, compiled once
+        }
+        return new NameGrammar(name, min, max, pattern == null ? null : pattern.asText());
     }
 
     private NameGrammar grammar(String defName) {

@@ -7,6 +7,7 @@ import dev.outrigger.core.InvalidEnvelopeException;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
 import dev.outrigger.core.SnapStartPriming;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,7 +82,7 @@ public class JobWorker {
     }
 
     /** The production wiring, with the EMF metric lines written to {@code metrics}. */
-    static JobWorker fromEnv(Env env, java.io.PrintStream metrics) {
+    static JobWorker fromEnv(Env env, PrintStream metrics) {
         return new JobWorker(
                 JobHandlerRegistry.fromEnv(env),
                 () -> AwsClientConfig.configure(SqsClient.builder(), env, "SQS")
@@ -176,7 +179,7 @@ public class JobWorker {
     public Set<String> process(List<ReceivedMessage> batch, LongSupplier remainingMillis) {
         List<Lane> lanes = lanes(batch);
         List<Running> running = new ArrayList<>(lanes.size());
-        Map<String, Boolean> settled = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Boolean> settled = new ConcurrentHashMap<>();
         Set<String> failed = new LinkedHashSet<>();
         Semaphore slots = new Semaphore(config.concurrency());
         long marginMs = config.safetyMargin().toMillis();
@@ -233,7 +236,7 @@ public class JobWorker {
      * A task that runs with the submitting thread's log context (the invocation's MDC: service, function, request
      * id), which a new virtual thread does not inherit, so every line a job logs names its invocation.
      */
-    private static <T> java.util.concurrent.Callable<T> withLogContext(java.util.concurrent.Callable<T> task) {
+    private static <T> Callable<T> withLogContext(Callable<T> task) {
         Map<String, String> context = MDC.getCopyOfContextMap();
         return () -> {
             if (context != null) {

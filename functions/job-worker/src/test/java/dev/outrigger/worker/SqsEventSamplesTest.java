@@ -12,12 +12,15 @@ import dev.outrigger.core.JobOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 
@@ -38,7 +41,7 @@ class SqsEventSamplesTest {
     private final FakeSqs sqs = new FakeSqs();
     private final FakeSns sns = new FakeSns(OPS);
     private final FakeEventBridge events = new FakeEventBridge("default");
-    private final Map<String, Integer> httpCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> httpCalls = new ConcurrentHashMap<>();
 
     private SqsJobWorkerHandler handler(Downstream downstream) {
         JobHandlerRegistry registry = new JobHandlerRegistry()
@@ -100,7 +103,7 @@ class SqsEventSamplesTest {
             return Set.of();
         }
         Map<String, SQSEvent.SQSMessage> leaders = new HashMap<>();
-        Set<String> expected = new java.util.LinkedHashSet<>(held(event, downstream));
+        Set<String> expected = new LinkedHashSet<>(held(event, downstream));
         for (SQSEvent.SQSMessage record : event.getRecords()) {
             Optional<JobEnvelope> job = envelope(record);
             if (job.isEmpty() || !KNOWN_TYPES.contains(job.get().type())) {
@@ -120,11 +123,11 @@ class SqsEventSamplesTest {
      * allowed attempt); they are reported failed without running. A job that is parked does not hold its group.
      */
     private static Set<String> held(SQSEvent event, Downstream downstream) {
-        Set<String> held = new java.util.LinkedHashSet<>();
+        Set<String> held = new LinkedHashSet<>();
         if (downstream != Downstream.TRANSIENT) {
             return held;
         }
-        Set<String> stopped = new java.util.HashSet<>();
+        Set<String> stopped = new HashSet<>();
         for (SQSEvent.SQSMessage record : event.getRecords()) {
             String group = group(record);
             if (group == null) {
@@ -148,7 +151,7 @@ class SqsEventSamplesTest {
     private static Set<String> expectedDeadLetterBodies(SQSEvent event, Downstream downstream) {
         Set<String> retried = expectedFailures(event, downstream);
         Map<String, String> firstBodyPerJob = new LinkedHashMap<>();
-        Set<String> bodies = new java.util.LinkedHashSet<>();
+        Set<String> bodies = new LinkedHashSet<>();
         Set<String> held = held(event, downstream);
         for (SQSEvent.SQSMessage record : event.getRecords()) {
             if (held.contains(record.getMessageId())) {
