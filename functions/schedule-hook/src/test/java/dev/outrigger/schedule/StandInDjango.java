@@ -30,7 +30,7 @@ final class StandInDjango implements AutoCloseable {
     final AtomicInteger failFirst = new AtomicInteger();
 
     StandInDjango(String secret) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);   // room for 50 callers at once
         server.createContext("/internal/outrigger/hooks/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String ts = ex.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER);
