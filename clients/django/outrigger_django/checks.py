@@ -19,7 +19,7 @@ def check_settings(app_configs=None, **kwargs):
         problems.append(checks.Error('OUTRIGGER["QUEUES"] must be a dict of name -> SQS queue URL',
                                      id="outrigger.E001"))
     try:
-        conf.max_message_bytes()
+        conf.check_max_message_bytes()
     except Exception as e:
         problems.append(checks.Error(str(e), id="outrigger.E002"))
     try:

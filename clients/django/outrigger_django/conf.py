@@ -18,7 +18,8 @@ DEFAULTS = {
     # an ISO 8601 instant with a UTC offset: until then, v1 signatures (which bind no endpoint) are accepted too,
     # for a rolling upgrade from older Outrigger functions. None refuses them.
     "ACCEPT_V1_SIGNATURES_UNTIL": None,
-    # the queue's MaximumMessageSize; None means env OUTRIGGER_MAX_MESSAGE_BYTES or 262144 (SQS maximum)
+    # the queues' MaximumMessageSize: an int for every queue, or a dict of queue name -> int; a queue without a
+    # value has its MaximumMessageSize read from SQS once (GetQueueAttributes)
     "MAX_MESSAGE_BYTES": None,
     # which database holds the run/claim table, maintenance state and the write probe
     "DATABASE": "default",
@@ -34,9 +35,6 @@ DEFAULTS = {
     # extra modules to import at startup so their @outrigger_task / @outrigger_hook decorators run
     "TASK_MODULES": [],
 }
-
-DEFAULT_MAX_MESSAGE_BYTES = 262144
-
 
 def get(name):
     if name not in DEFAULTS:
@@ -69,20 +67,42 @@ def accept_v1_until():
     return until
 
 
-def max_message_bytes():
+def max_message_bytes(queue):
+    """The size limit set for `queue` in OUTRIGGER["MAX_MESSAGE_BYTES"] (an int for every queue, or a dict of queue
+    name -> int), or None when the setting leaves it to the queue's own MaximumMessageSize."""
     value = get("MAX_MESSAGE_BYTES")
     source = 'OUTRIGGER["MAX_MESSAGE_BYTES"]'
+    if isinstance(value, dict):
+        source += f"[{queue!r}]"
+        value = value.get(queue)
     if value is None:
-        value = os.environ.get("OUTRIGGER_MAX_MESSAGE_BYTES")
-        source = "env OUTRIGGER_MAX_MESSAGE_BYTES"
-    if value is None or value == "":
-        return DEFAULT_MAX_MESSAGE_BYTES
+        return None
+    return _message_bytes(value, source)
+
+
+def check_max_message_bytes():
+    """Raises ImproperlyConfigured for any value of OUTRIGGER["MAX_MESSAGE_BYTES"] SQS would not accept."""
+    value = get("MAX_MESSAGE_BYTES")
+    if isinstance(value, dict):
+        for queue, number in value.items():
+            _message_bytes(number, f'OUTRIGGER["MAX_MESSAGE_BYTES"][{queue!r}]')
+    elif value is not None:
+        _message_bytes(value, 'OUTRIGGER["MAX_MESSAGE_BYTES"]')
+
+
+def _message_bytes(value, source):
+    from .envelope import message_bytes_range
+
+    low, high = message_bytes_range()
+    if isinstance(value, bool):
+        raise ImproperlyConfigured(f"{source} must be an integer, got {value!r}")
     try:
         number = int(value)
     except (TypeError, ValueError):
         raise ImproperlyConfigured(f"{source} must be an integer, got {value!r}")
-    if not 1024 <= number <= DEFAULT_MAX_MESSAGE_BYTES:
-        raise ImproperlyConfigured(f"{source} must be between 1024 and {DEFAULT_MAX_MESSAGE_BYTES}, got {number}")
+    if not low <= number <= high:
+        raise ImproperlyConfigured(f"{source} must be between {low} and {high} (the MaximumMessageSize SQS allows), "
+                                   f"got {number}")
     return number
 
 

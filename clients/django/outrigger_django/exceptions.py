@@ -36,12 +36,13 @@ class InvalidEnvelope(OutriggerError, ValueError):
 class MessageTooLarge(OutriggerError, ValueError):
     """The encoded envelope is larger than the queue accepts; nothing was sent."""
 
-    def __init__(self, size, limit, queue):
+    def __init__(self, size, limit, queue, source="the queue's MaximumMessageSize"):
         self.size = size
         self.limit = limit
         self.queue = queue
+        self.source = source
         super().__init__(
-            f"job envelope is {size} bytes, over the {limit}-byte limit of queue {queue!r}; "
+            f"job envelope is {size} bytes, over the {limit}-byte limit of queue {queue!r} ({source}); "
             "nothing was sent (put large data in S3 or the database and send a reference)")
 
 
@@ -77,3 +78,7 @@ class EndpointUrlNotSet(OutriggerError):
             f"AWS instead. Set OUTRIGGER[\"ENDPOINT_URL\"] = \"{endpoint}\" (or the environment variable your "
             "settings read it from, e.g. OUTRIGGER_ENDPOINT_URL); against the local runtime no credentials are "
             "needed then. Nothing was sent")
+
+
+class QueueLimitUnknown(OutriggerError):
+    """The queue's MaximumMessageSize could not be read (GetQueueAttributes failed); nothing was sent."""

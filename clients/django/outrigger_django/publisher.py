@@ -1,9 +1,9 @@
 """publish(): build a job envelope, check it against the schema and the queue's size limit, send it to SQS."""
+import contextlib
 import datetime
 import ipaddress
 import json
 import logging
-import re
 import threading
 import uuid
 from urllib.parse import urlsplit
@@ -13,21 +13,19 @@ from django.core.signals import setting_changed
 from django.db import transaction
 
 from . import conf
-from .envelope import Violation, validate_envelope
-from .exceptions import EndpointUrlNotSet, InvalidEnvelope, MessageTooLarge, QueueNotFound
+from .envelope import Violation, grammar, message_bytes_range, validate_envelope
+from .exceptions import EndpointUrlNotSet, InvalidEnvelope, MessageTooLarge, QueueLimitUnknown, QueueNotFound
 
 log = logging.getLogger("outrigger_django")
 
 # SQS DelaySeconds range: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
 MAX_DELAY_SECONDS = 900
-
-# The schema's id/type patterns end in "$", which Python (and Java) also let match before a final newline;
-# these full matches close that gap before anything is sent.
-_ID_FULL = re.compile(r"[A-Za-z0-9._:@/+=-]+")
-_TYPE_FULL = re.compile(r"[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*")
+DJANGO_TASK = "django.task"
 
 _clients = {}
 _clients_lock = threading.Lock()
+# queue URL (per endpoint and region) -> its MaximumMessageSize, read once
+_queue_limits = {}
 
 
 def sqs_client():
@@ -59,6 +57,44 @@ def aws_client(service, endpoint):
 def reset_clients(**_):
     with _clients_lock:
         _clients.clear()
+        _queue_limits.clear()
+
+
+def queue_max_message_bytes(queue, url):
+    """The queue's MaximumMessageSize, read with GetQueueAttributes the first time and cached (it changes only with
+    the stack); raises QueueLimitUnknown, naming the queue, when it cannot be read."""
+    key = (conf.get("REGION"), conf.get("ENDPOINT_URL"), url)
+    with _clients_lock:
+        limit = _queue_limits.get(key)
+    if limit is not None:
+        return limit
+    hint = (f'; nothing was sent. Grant sqs:GetQueueAttributes on it, or set OUTRIGGER["MAX_MESSAGE_BYTES"] = '
+            f'{{{queue!r}: <the queue\'s MaximumMessageSize>}}')
+    client = sqs_client()
+    try:
+        with _queue_call(client, queue, url):
+            attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["MaximumMessageSize"])
+    except (QueueNotFound, EndpointUrlNotSet):
+        raise
+    except Exception as e:  # botocore's ClientError (e.g. AccessDenied), EndpointConnectionError...
+        raise QueueLimitUnknown(f"cannot read the MaximumMessageSize of queue {queue!r} ({url}): {e}{hint}") from e
+    value = attributes.get("Attributes", {}).get("MaximumMessageSize")
+    low, high = message_bytes_range()
+    if value is None:
+        # SQS always answers it; an emulator (ElasticMQ under `outrigger local up`) may not. Then the most SQS takes is
+        # the check, and the send itself is the final word.
+        log.warning("queue %r (%s) did not report its MaximumMessageSize; checking jobs against SQS's maximum of %d bytes",
+                    queue, url, high)
+        value = high
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = None
+    if limit is None or not low <= limit <= high:
+        raise QueueLimitUnknown(f"queue {queue!r} ({url}) answered MaximumMessageSize {value!r}, not {low}..{high}{hint}")
+    with _clients_lock:
+        _queue_limits[key] = limit
+    return limit
 
 
 setting_changed.connect(reset_clients, dispatch_uid="outrigger_django.reset_clients")
@@ -70,13 +106,18 @@ _NO_QUEUE_CODES = {"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist
 
 
 def _send(client, queue, params):
-    """client.send_message(**params), with errors that say what to fix for a queue that does not exist and for a local
-    queue URL that boto3 sends to AWS."""
+    with _queue_call(client, queue, params["QueueUrl"]):
+        return client.send_message(**params)
+
+
+@contextlib.contextmanager
+def _queue_call(client, queue, url):
+    """Turns what boto3 raises for a queue that does not exist, and for a local queue URL that boto3 sends to AWS,
+    into errors that say what to fix (QueueNotFound, EndpointUrlNotSet)."""
     from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
-    url = params["QueueUrl"]
     try:
-        return client.send_message(**params)
+        yield
     except (NoCredentialsError, EndpointConnectionError) as e:
         # boto3 sends to its endpoint, never to the queue URL's host: a local queue URL needs a local endpoint
         local = _local_endpoint(url)
@@ -165,16 +206,25 @@ def prepare(job_type, payload, *, queue="default", delay_seconds=0, job_id=None,
         raise InvalidEnvelope([Violation("payload", f"is not JSON-serialisable: {e}")])
     # validate what will actually be on the wire (the encoder turns dates, decimals and UUIDs into strings)
     violations = list(validate_envelope(json.loads(body)))
-    if isinstance(job_id, str) and job_id and not _ID_FULL.fullmatch(job_id):
-        violations.append(Violation("id", "must only contain A-Z a-z 0-9 . _ : @ / + = -"))
-    if isinstance(job_type, str) and job_type and not _TYPE_FULL.fullmatch(job_type):
-        violations.append(Violation("type", "must be dotted lower-case words, e.g. django.task"))
+    # The schema's grammars with their ECMA-262 meaning: a validator's "$" (Python's, Java's) would also let a
+    # trailing newline through, the worker's does not.
+    for field, value, rules in (("id", job_id, grammar("jobId")), ("type", job_type, grammar("jobType"))):
+        if not any(v.field == field for v in violations) and not rules.accepts(value):
+            violations.append(Violation(field, f"must be {rules.describe()}"))
+    if job_type == DJANGO_TASK and isinstance(payload, dict) and "task" in payload:
+        rules = grammar("taskName")
+        if not rules.accepts(payload["task"]):
+            violations.append(Violation("payload.task", f"must be a task name: {rules.describe()}"))
     if violations:
         raise InvalidEnvelope(_unique(violations))
     size = len(body.encode("utf-8"))
-    limit = conf.max_message_bytes()
+    limit = conf.max_message_bytes(queue)
+    source = 'OUTRIGGER["MAX_MESSAGE_BYTES"]'
+    if limit is None:
+        limit = queue_max_message_bytes(queue, url)
+        source = "its MaximumMessageSize"
     if size > limit:
-        raise MessageTooLarge(size, limit, queue)
+        raise MessageTooLarge(size, limit, queue, source)
     return PreparedJob(job_id, job_type, queue, url, body, delay_seconds)
 
 
@@ -219,4 +269,4 @@ def publish_task(task, args=None, kwargs=None, *, on_commit=False, **options):
     (publish_on_commit when on_commit=True)."""
     payload = {"task": task, "args": list(args or []), "kwargs": dict(kwargs or {})}
     send = publish_on_commit if on_commit else publish
-    return send("django.task", payload, **options)
+    return send(DJANGO_TASK, payload, **options)

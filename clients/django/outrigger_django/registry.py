@@ -1,20 +1,24 @@
-"""@outrigger_task and @outrigger_hook: name -> function registries."""
-import re
+"""@outrigger_task and @outrigger_hook: name -> function registries.
 
+Names follow the grammars of the job envelope schema's $defs (taskName, hookName), which the Java worker and the
+schedule hook read from the same file: a name that registers here is a name the worker calls, and no other."""
 from django.core.exceptions import ImproperlyConfigured
 
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,127}$")
+from .envelope import grammar
 
 _tasks = {}
 _hooks = {}
+_GRAMMARS = {"task": "taskName", "hook": "hookName"}
 # The hooks the package itself ships for template.yaml's default schedules: a project's own @outrigger_hook of the
 # same name replaces one, so existing code that registered e.g. "clearsessions" keeps working unchanged.
 _package_hooks = {}
 
 
 def _register(table, kind, name):
-    if not isinstance(name, str) or not NAME_PATTERN.match(name):
-        raise ImproperlyConfigured(f"invalid {kind} name {name!r}: use letters, digits and . _ : - (max 128)")
+    rules = grammar(_GRAMMARS[kind])
+    if not rules.accepts(name):
+        raise ImproperlyConfigured(f"invalid {kind} name {name!r}: a {kind} name is {rules.describe()} "
+                                   f"(events/schema/job-envelope.v1.json, $defs/{rules.name})")
 
     def decorator(fn):
         existing = table.get(name)

@@ -131,6 +131,23 @@ def test_handValidator_refusesSchemaWithUnknownKeyword():
         HandValidator(schema)
 
 
+def test_handValidator_refusesARefOutsideTheDefs():
+    schema = json.loads(PACKAGED_SCHEMA.read_text())
+    schema["properties"]["id"]["$ref"] = "https://example.com/ids.json"
+    with pytest.raises(SchemaNotSupported, match=r"is not a #/\$defs/"):
+        HandValidator(schema)
+
+
+def test_grammars_readTheDefs_withEcmaMeaning():
+    defs = json.loads(PACKAGED_SCHEMA.read_text())["$defs"]
+    task, hook = envelope.grammar("taskName"), envelope.grammar("hookName")
+    assert (task.pattern, task.max_length) == (defs["taskName"]["pattern"], defs["taskName"]["maxLength"])
+    assert (hook.pattern, hook.max_length) == (task.pattern, defs["hookName"]["maxLength"])
+    assert task.accepts("billing:charge") and not task.accepts("billing:charge\n")
+    assert envelope.grammar("jobId").accepts("urn:job/1") and not envelope.grammar("jobId").accepts("job 1")
+    assert not envelope.grammar("jobType").accepts("django.task\n")
+
+
 def test_validationMessages_nameTheField():
     errors = HandValidator().validate(with_(max_attempts=0, meta={"a": 1}, id=DROP))
     fields = {v.field for v in errors}

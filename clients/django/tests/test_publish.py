@@ -4,13 +4,16 @@ import io
 import json
 import time
 import uuid
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
 
-from outrigger_django import InvalidEnvelope, MessageTooLarge, publish, publish_on_commit, publish_task, publisher
+from outrigger_django import (InvalidEnvelope, MessageTooLarge, QueueLimitUnknown, envelope, publish, publish_on_commit,
+                              publish_task, publisher)
 from outrigger_django.envelope import HandValidator, validate_envelope
 
 DEFAULT_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/outrigger-jobs-default"
@@ -117,38 +120,94 @@ def _payload_for_body_size(size, settings_job_id="fixed-id"):
     return {"pad": "é" * (pad // 2) + "a" * (pad % 2)}
 
 
-def test_publish_atDefaultLimit_sends_overIt_refuses(sqs, monkeypatch):
-    monkeypatch.delenv("OUTRIGGER_MAX_MESSAGE_BYTES", raising=False)
+def test_publish_atTheQueuesLimit_sends_overIt_refuses_namingTheQueueAndBothSizes(sqs):
     sqs.expect()
     publish("django.task", _payload_for_body_size(262144), job_id="fixed-id")
     assert len(sqs.sent[0]["MessageBody"].encode("utf-8")) == 262144
     with pytest.raises(MessageTooLarge) as info:
         publish("django.task", _payload_for_body_size(262145), job_id="fixed-id")
-    assert info.value.size == 262145 and info.value.limit == 262144
-    assert "262145 bytes, over the 262144-byte limit of queue 'default'; nothing was sent" in str(info.value)
+    assert (info.value.size, info.value.limit, info.value.queue) == (262145, 262144, "default")
+    assert ("job envelope is 262145 bytes, over the 262144-byte limit of queue 'default' "
+            "(OUTRIGGER[\"MAX_MESSAGE_BYTES\"]); nothing was sent") in str(info.value)
     assert len(sqs.sent) == 1
 
 
-def test_publish_limitFromEnvironment(sqs, monkeypatch):
-    monkeypatch.setenv("OUTRIGGER_MAX_MESSAGE_BYTES", "2048")
-    with pytest.raises(MessageTooLarge, match="over the 2048-byte limit"):
-        publish("django.task", _payload_for_body_size(2049), job_id="fixed-id")
+def test_publish_toA1MiBQueue_sendsWhatTheOld256KiBCapRefused(sqs):
+    sqs.expect()
+    publish("django.task", _payload_for_body_size(1048576), queue="heavy", job_id="fixed-id")
+    assert len(sqs.sent[0]["MessageBody"].encode("utf-8")) == 1048576
+    with pytest.raises(MessageTooLarge, match="1048577 bytes, over the 1048576-byte limit of queue 'heavy'"):
+        publish("django.task", _payload_for_body_size(1048577), queue="heavy", job_id="fixed-id")
+
+
+def test_publish_withoutASetting_readsTheQueuesMaximumMessageSizeOnce(sqs, settings):
+    settings.OUTRIGGER = {k: v for k, v in settings.OUTRIGGER.items() if k != "MAX_MESSAGE_BYTES"}
+    sqs.stub.add_response("get_queue_attributes", {"Attributes": {"MaximumMessageSize": "4096"}},
+                          {"QueueUrl": DEFAULT_URL, "AttributeNames": ["MaximumMessageSize"]})
+    sqs.expect(2)
+    publish("django.task", _payload_for_body_size(4096), job_id="fixed-id")
+    publish("django.task", {"task": "reports.generate"})
+    with pytest.raises(MessageTooLarge) as info:
+        publish("django.task", _payload_for_body_size(4097), job_id="fixed-id")
+    assert "4097 bytes, over the 4096-byte limit of queue 'default' (its MaximumMessageSize)" in str(info.value)
+    assert len(sqs.sent) == 2
+    sqs.stub.assert_no_pending_responses()  # one GetQueueAttributes for three publishes
+
+
+def test_publish_whenTheQueuesLimitCannotBeRead_sendsNothing_andSaysWhatToDo(sqs, settings):
+    settings.OUTRIGGER = {**settings.OUTRIGGER, "MAX_MESSAGE_BYTES": {"heavy": 1048576}}
+    sqs.stub.add_client_error("get_queue_attributes", service_error_code="AccessDenied", http_status_code=403)
+    with pytest.raises(QueueLimitUnknown) as info:
+        publish("django.task", {"task": "reports.generate"})
+    message = str(info.value)
+    assert f"cannot read the MaximumMessageSize of queue 'default' ({DEFAULT_URL})" in message
+    assert "AccessDenied" in message and "nothing was sent" in message
+    assert 'OUTRIGGER["MAX_MESSAGE_BYTES"] = {\'default\':' in message
     assert sqs.sent == []
 
 
-def test_publish_limitFromSettings_winsOverEnvironment(sqs, settings, monkeypatch):
-    monkeypatch.setenv("OUTRIGGER_MAX_MESSAGE_BYTES", "2048")
+def test_publish_whenTheQueueDoesNotReportItsLimit_checksAgainstSqssMaximum_andSaysSo(sqs, settings, caplog):
+    settings.OUTRIGGER = {k: v for k, v in settings.OUTRIGGER.items() if k != "MAX_MESSAGE_BYTES"}
+    sqs.stub.add_response("get_queue_attributes", {"Attributes": {}},
+                          {"QueueUrl": DEFAULT_URL, "AttributeNames": ["MaximumMessageSize"]})
+    sqs.expect()
+    with caplog.at_level("WARNING", logger="outrigger_django"):
+        publish("django.task", _payload_for_body_size(1048576), job_id="fixed-id")
+    assert "did not report its MaximumMessageSize" in caplog.text and "1048576" in caplog.text
+    with pytest.raises(MessageTooLarge, match="over the 1048576-byte limit of queue 'default'"):
+        publish("django.task", _payload_for_body_size(1048577), job_id="fixed-id")
+
+
+@pytest.mark.parametrize("answer", ["lots", "512", "2000000"])
+def test_publish_whenTheQueueAnswersALimitSqsCannotHave_refusesToGuess(sqs, settings, answer):
+    settings.OUTRIGGER = {k: v for k, v in settings.OUTRIGGER.items() if k != "MAX_MESSAGE_BYTES"}
+    sqs.stub.add_response("get_queue_attributes", {"Attributes": {"MaximumMessageSize": answer}},
+                          {"QueueUrl": DEFAULT_URL, "AttributeNames": ["MaximumMessageSize"]})
+    with pytest.raises(QueueLimitUnknown, match=f"answered MaximumMessageSize '{answer}'"):
+        publish("django.task", {"task": "reports.generate"})
+    assert sqs.sent == []
+
+
+def test_publish_intSetting_appliesToEveryQueue(sqs, settings):
     settings.OUTRIGGER = {**settings.OUTRIGGER, "MAX_MESSAGE_BYTES": 4096}
     sqs.expect()
-    publish("django.task", _payload_for_body_size(4096), job_id="fixed-id")
-    with pytest.raises(MessageTooLarge, match="over the 4096-byte limit"):
+    publish("django.task", _payload_for_body_size(4096), queue="heavy", job_id="fixed-id")
+    with pytest.raises(MessageTooLarge, match="over the 4096-byte limit of queue 'default'"):
         publish("django.task", _payload_for_body_size(4097), job_id="fixed-id")
 
 
-def test_publish_badLimitSetting_isConfigError(sqs, settings):
-    settings.OUTRIGGER = {**settings.OUTRIGGER, "MAX_MESSAGE_BYTES": 10 ** 6}
-    with pytest.raises(ImproperlyConfigured, match="MAX_MESSAGE_BYTES"):
+@pytest.mark.parametrize("value", [1023, 1048577, "lots", True, {"default": 2 * 10 ** 6}])
+def test_publish_badLimitSetting_isConfigError_namingSqssRange(sqs, settings, value):
+    settings.OUTRIGGER = {**settings.OUTRIGGER, "MAX_MESSAGE_BYTES": value}
+    with pytest.raises(ImproperlyConfigured, match=r"MAX_MESSAGE_BYTES"):
         publish("django.task", {})
+    assert sqs.sent == []
+
+
+def test_limitRange_comesFromTheSchema():
+    schema = json.loads((Path(envelope.__file__).parent / "schema" / "job-envelope.v1.json").read_text())
+    bounds = schema["$defs"]["messageBytes"]
+    assert envelope.message_bytes_range() == (bounds["minimum"], bounds["maximum"]) == (1024, 1048576)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -99,6 +99,24 @@ def test_publish_overTheWire_tooLarge_nothingSent(queues):
     assert _receive(sqs, default, wait=0) == []
 
 
+def test_publish_overTheWire_readsEachQueuesOwnMaximumMessageSize(queues, settings):
+    sqs, default, _ = queues
+    small = sqs.create_queue(QueueName="jobs-small-" + str(time.monotonic_ns()),
+                             Attributes={"MaximumMessageSize": "2048"})["QueueUrl"]
+    big = sqs.create_queue(QueueName="jobs-big-" + str(time.monotonic_ns()),
+                           Attributes={"MaximumMessageSize": "1048576"})["QueueUrl"]
+    settings.OUTRIGGER = {**{k: v for k, v in settings.OUTRIGGER.items() if k != "MAX_MESSAGE_BYTES"},
+                          "QUEUES": {"default": default, "small": small, "big": big}}
+    publisher.reset_clients()
+    with pytest.raises(MessageTooLarge) as info:
+        publish("django.task", {"pad": "x" * 2048}, queue="small")
+    assert info.value.limit == 2048 and info.value.queue == "small"
+    assert "over the 2048-byte limit of queue 'small' (its MaximumMessageSize)" in str(info.value)
+    assert _receive(sqs, small, wait=0) == []
+    job_id = publish("django.task", {"pad": "x" * 600_000}, queue="big")   # over the old fixed 256 KiB cap
+    assert [e["id"] for e in _receive(sqs, big)] == [job_id]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_publishOnCommit_overTheWire(queues):
     sqs, default, _ = queues

@@ -225,7 +225,7 @@ def test_a_task_stored_under_another_name_is_refused_at_enqueue(sqs):
 
 def test_enqueue_of_an_envelope_over_the_queue_size_is_refused(sqs, settings):
     settings.OUTRIGGER = {**settings.OUTRIGGER, "MAX_MESSAGE_BYTES": 2048}
-    with pytest.raises(tf.InvalidTask, match=r"over the 2048-byte limit of queue 'default'; nothing was sent"):
+    with pytest.raises(tf.InvalidTask, match=r"over the 2048-byte limit of queue 'default' \(OUTRIGGER\[\"MAX_MESSAGE_BYTES\"\]\); nothing was sent"):
         tasks.add.enqueue("x" * 3000, "y")
     _nothing_sent(sqs)
 

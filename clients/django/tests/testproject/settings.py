@@ -66,6 +66,8 @@ OUTRIGGER = {
         "heavy": "https://sqs.eu-west-1.amazonaws.com/123456789012/outrigger-jobs-heavy",
     },
     "REGION": "eu-west-1",
+    # per queue, so the stubbed tests need no GetQueueAttributes; tests that read it from the queue drop this
+    "MAX_MESSAGE_BYTES": {"default": 262144, "heavy": 1048576},
     "SIGNING_SECRET": TEST_SECRET,
     "TIMESTAMP_TOLERANCE_S": 300,
     "MAINTENANCE_CHECK_INTERVAL_S": 0,

@@ -3,6 +3,7 @@ package dev.outrigger.core;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -45,6 +46,9 @@ public final class HttpOutcomes {
             errorClass = "Timeout";
         } else if (failure instanceof ConnectException) {
             errorClass = "ConnectionRefused";
+        } else if (failure instanceof ProtocolException) {
+            // Not an HTTP answer we can read (a broken status line, a header flood): maybe a proxy's bad moment.
+            errorClass = "BadResponse";
         } else {
             errorClass = "IOError";
         }

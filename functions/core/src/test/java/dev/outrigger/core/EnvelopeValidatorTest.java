@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -207,17 +208,28 @@ class EnvelopeValidatorTest {
                 Arguments.of("meta key with a dot", with(",\"meta\":{\"a.b\":\"v\"}")),
                 Arguments.of("meta string", with(",\"meta\":\"request_id=r\"")),
                 Arguments.of("meta null", with(",\"meta\":null"))));
-        for (String field : EnvelopeValidator.REQUIRED) {
+        for (String field : EnvelopeValidator.shared().required()) {
             cases.add(Arguments.of("missing " + field, without(field)));
         }
         return cases.stream();
     }
 
+    /**
+     * The rows where networknt's answer is not JSON Schema's: networknt matches patterns with java.util.regex, whose
+     * {@code $} also matches before a final line break; JSON Schema patterns are ECMA-262, where {@code $} is the end
+     * of the string. The validator follows the specification, so these fields are named although networknt passes them.
+     */
+    static final Map<String, String> ECMA_DOLLAR = Map.of(
+            "id with trailing newline", "id",
+            "type trailing newline", "type",
+            "created_at trailing newline", "created_at");
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("envelopes")
     void validate_onTheTable_agreesWithNetworkntOnTheSchemaFileInVerdictAndFields(String name, String body) {
         JsonNode node = read(body);
-        List<String> expected = NETWORKNT.validate(node).stream().map(EnvelopeValidatorTest::field).sorted().distinct().toList();
+        List<String> expected = Stream.concat(NETWORKNT.validate(node).stream().map(EnvelopeValidatorTest::field),
+                Stream.ofNullable(ECMA_DOLLAR.get(name))).sorted().distinct().toList();
 
         List<EnvelopeValidator.Violation> violations = EnvelopeValidator.shared().validate(node);
         List<String> actual = violations.stream().map(EnvelopeValidator.Violation::field).sorted().distinct().toList();
@@ -254,7 +266,29 @@ class EnvelopeValidatorTest {
 
         // On failure: the schema changed. Teach EnvelopeValidator the new rule (and implementedRules()), and add
         // envelopes for it to the table above.
-        assertThat(schema).isEqualTo(EnvelopeValidator.implementedRules());
+        assertThat(schema).isEqualTo(EnvelopeValidator.shared().implementedRules());
+    }
+
+    @Test
+    void networkntDeviations_areExactlyTheTrailingNewlineRows() {
+        for (String row : ECMA_DOLLAR.keySet()) {
+            String body = envelopes().filter(a -> a.get()[0].equals(row)).map(a -> (String) a.get()[1]).findFirst().orElseThrow();
+            assertThat(NETWORKNT.validate(read(body))).as(row + ": networknt passes it").isEmpty();
+        }
+    }
+
+    @Test
+    void validator_readsItsBoundsFromTheSchema_notFromItsOwnConstants() throws IOException {
+        ObjectNode schema = (ObjectNode) Json.MAPPER.readTree(Files.readString(SCHEMA_FILE));
+        ((ObjectNode) schema.get("$defs").get("jobId")).put("maxLength", 8);
+        ((ObjectNode) schema.get("properties").get("timeout_s")).put("maximum", 60);
+        EnvelopeValidator narrowed = new EnvelopeValidator(EnvelopeSchema.parse(schema));
+
+        assertThat(narrowed.validate(replacing("\"job-1\"", "\"job-12345\""))).extracting(EnvelopeValidator.Violation::field)
+                .containsExactly("id");
+        assertThat(narrowed.validate(with(",\"timeout_s\":61"))).extracting(EnvelopeValidator.Violation::message)
+                .containsExactly("must have a maximum value of 60");
+        assertThat(EnvelopeValidator.shared().validate(with(",\"timeout_s\":61"))).isEmpty();
     }
 
     @Test
@@ -263,7 +297,7 @@ class EnvelopeValidatorTest {
         stripAnnotations(schema);
         ((ObjectNode) schema.get("properties").get("payload")).put("maxProperties", 10);
 
-        assertThat(schema).isNotEqualTo(EnvelopeValidator.implementedRules());
+        assertThat(schema).isNotEqualTo(EnvelopeValidator.shared().implementedRules());
     }
 
     private static void stripAnnotations(JsonNode node) {

@@ -83,5 +83,7 @@ class HttpOutcomesTest {
         assertThat(((JobOutcome.Retry) HttpOutcomes.classify(new InterruptedIOException())).errorClass()).isEqualTo("Timeout");
         assertThat(((JobOutcome.Retry) HttpOutcomes.classify(new ConnectException("refused"))).errorClass()).isEqualTo("ConnectionRefused");
         assertThat(((JobOutcome.Retry) HttpOutcomes.classify(new IOException())).errorClass()).isEqualTo("IOError");
+        assertThat(((JobOutcome.Retry) HttpOutcomes.classify(new java.net.ProtocolException("bad status line"))).errorClass())
+                .isEqualTo("BadResponse");
     }
 }

@@ -97,6 +97,6 @@ class JobEnvelopeTest {
                     assertThat(e.field()).isEqualTo("body");
                     assertThat(e.getMessage()).contains("1026 bytes").contains("1024");
                 });
-        assertThat(EnvelopeValidator.SQS_MAX_MESSAGE_BYTES).isEqualTo(1_048_576);
+        assertThat(EnvelopeSchema.get().messageBytes()).isEqualTo(new EnvelopeSchema.IntRange(1024, 1_048_576));
     }
 }

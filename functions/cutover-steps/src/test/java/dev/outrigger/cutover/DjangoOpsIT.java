@@ -9,7 +9,17 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -122,5 +132,50 @@ class DjangoOpsIT {
         assertThatThrownBy(() -> new VerifyWritesHandler(env("s3cret")).handleRequest(Map.of(), null))
                 .isInstanceOf(DjangoCallFailed.class)
                 .hasMessage("Django answered 500 to POST verify-writes: <html><body>Server Error</body></html>");
+    }
+
+    /**
+     * Lambda Managed Instances: 50 invocations at once through one {@link MaintenanceToggleHandler} and 50 through one
+     * {@link VerifyWritesHandler}, built the production way: every call is signed, carries its own body and call id,
+     * and every invocation gets its own answer.
+     */
+    @Test
+    void fiftyConcurrentInvocations_ofEachHandler_areSignedAndAnsweredOneByOne() throws Exception {
+        django.answer("maintenance", 200, "{}");   // Django's answer without fields: each output is its own input
+        django.answer("verify-writes", 200, "{\"ok\":true}");
+        MaintenanceToggleHandler maintenance = new MaintenanceToggleHandler(env("s3cret"));
+        VerifyWritesHandler verify = new VerifyWritesHandler(env("s3cret"));
+        int n = 50;
+
+        List<Map<String, Object>> toggled = concurrently(n, i -> maintenance.handleRequest(
+                Map.of("enabled", i % 2 == 0, "reason", "cutover-" + i), null));
+        List<Map<String, Object>> verified = concurrently(n, i -> verify.handleRequest(Map.of("database", "db" + i), null));
+
+        for (int i = 0; i < n; i++) {
+            assertThat(toggled.get(i)).containsEntry("enabled", i % 2 == 0).containsEntry("reason", "cutover-" + i);
+            assertThat(verified.get(i)).containsEntry("ok", true);
+        }
+        assertThat(django.calls).hasSize(2 * n).allSatisfy(c -> assertThat(c.signatureValid()).isTrue());
+        assertThat(django.calls).extracting(StandInDjango.Call::jobId).doesNotHaveDuplicates();
+        assertThat(django.calls).filteredOn(c -> c.path().equals("maintenance")).extracting(c -> c.body().get("reason").asText())
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).mapToObj(i -> "cutover-" + i).toList());
+        assertThat(django.calls).filteredOn(c -> c.path().equals("verify-writes")).extracting(c -> c.body().get("database").asText())
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).mapToObj(i -> "db" + i).toList());
+    }
+
+    static List<Map<String, Object>> concurrently(int n, IntFunction<Map<String, Object>> invocation) throws Exception {
+        CyclicBarrier together = new CyclicBarrier(n);
+        try (ExecutorService threads = Executors.newFixedThreadPool(n)) {
+            List<Future<Map<String, Object>>> futures = threads.invokeAll(IntStream.range(0, n)
+                    .mapToObj(i -> (Callable<Map<String, Object>>) () -> {
+                        together.await(30, TimeUnit.SECONDS);
+                        return invocation.apply(i);
+                    }).toList(), 2, TimeUnit.MINUTES);
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Future<Map<String, Object>> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        }
     }
 }

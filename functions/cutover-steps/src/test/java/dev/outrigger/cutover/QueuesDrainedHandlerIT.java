@@ -2,6 +2,7 @@ package dev.outrigger.cutover;
 
 import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -57,5 +59,29 @@ class QueuesDrainedHandlerIT {
         sqs.deleteMessage(b -> b.queueUrl(a).receiptHandle(received.getFirst().receiptHandle()));
         sqs.purgeQueue(b -> b.queueUrl(bq));
         assertThat(handler.handleRequest(input, null)).containsEntry("drained", true);
+    }
+
+    /** Lambda Managed Instances: 50 checks at once through one handler, each over its own queue, each right. */
+    @Test
+    void fiftyConcurrentChecks_ofOneHandler_eachCountsItsOwnQueue() throws Exception {
+        int n = 50;
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String url = sqs.createQueue(b -> b.queueName("drain-c" + urls.size())).queueUrl();   // one queue per invocation
+            for (int m = 0; m < i % 4; m++) {
+                sqs.sendMessage(b -> b.queueUrl(url).messageBody("{}"));
+            }
+            urls.add(url);
+        }
+        QueuesDrainedHandler handler = new QueuesDrainedHandler(env);
+
+        List<Map<String, Object>> results = DjangoOpsIT.concurrently(n, i -> handler.handleRequest(Map.of("queues", List.of(urls.get(i))), null));
+
+        for (int i = 0; i < n; i++) {
+            String url = urls.get(i);
+            assertThat(results.get(i)).as("queue %d", i).containsEntry("drained", i % 4 == 0).containsEntry("visible", (long) (i % 4));
+            assertThat(results.get(i).get("queues")).asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+                    .satisfies(q -> assertThat(((Map<?, ?>) q).get("url")).isEqualTo(url));
+        }
     }
 }

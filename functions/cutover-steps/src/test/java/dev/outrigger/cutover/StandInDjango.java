@@ -34,7 +34,7 @@ final class StandInDjango implements AutoCloseable {
 
     StandInDjango(String secret) throws IOException {
         this.secret = secret;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);   // room for 50 callers at once
         server.createContext("/internal/outrigger/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath().substring("/internal/outrigger/".length());

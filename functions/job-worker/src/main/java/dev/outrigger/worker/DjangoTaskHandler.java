@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.DjangoRoute;
 import dev.outrigger.core.Env;
+import dev.outrigger.core.EnvelopeSchema;
 import dev.outrigger.core.HttpOutcomes;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
@@ -11,7 +12,6 @@ import dev.outrigger.core.SignedDjangoClient;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * {@code django.task}: a signed POST to Django's {@code tasks/<task>} endpoint (DESIGN.md, "Signed calls to Django").
@@ -24,9 +24,8 @@ import java.util.regex.Pattern;
 public final class DjangoTaskHandler implements JobHandler {
     public static final String TYPE = "django.task";
 
-    /** Dotted names of letters, digits, '_' and '-': no '/', '..' or '%', so the name can't walk out of tasks/. */
-    static final Pattern TASK_NAME = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_-]*(\\.[A-Za-z0-9_][A-Za-z0-9_-]*)*$");
-    static final int MAX_TASK_NAME = 200;
+    /** The schema's $defs/taskName, the grammar Django's @outrigger_task registers names by: the name can't leave tasks/. */
+    static final EnvelopeSchema.NameGrammar TASK_NAME = EnvelopeSchema.get().taskName();
 
     private final SignedDjangoClient django;
     private final Clock clock;
@@ -53,9 +52,8 @@ public final class DjangoTaskHandler implements JobHandler {
             return invalid("payload.task: required, a string");
         }
         String name = task.asText();
-        if (name.length() > MAX_TASK_NAME || !TASK_NAME.matcher(name).matches()) {
-            return invalid("payload.task: must be a dotted name of letters, digits, '_' and '-' (at most "
-                    + MAX_TASK_NAME + " characters)");
+        if (!TASK_NAME.accepts(name)) {
+            return invalid("payload.task: not a task name (" + TASK_NAME.describe() + ")");
         }
         JsonNode args = payload.get("args");
         if (args != null && !args.isNull() && !args.isArray()) {

@@ -41,6 +41,7 @@ public final class EmfMetrics {
         int deadLettered;
         int deadLetterFailed;
         int notStarted;
+        int held;
         final List<Long> durations = new ArrayList<>();
     }
 
@@ -52,8 +53,9 @@ public final class EmfMetrics {
             case DEAD_LETTERED -> counts.deadLettered++;
             case DEAD_LETTER_FAILED -> counts.deadLetterFailed++;
             case NOT_STARTED -> counts.notStarted++;
+            case HELD -> counts.held++;
         }
-        if (report.outcome() != JobReport.Disposition.NOT_STARTED) {
+        if (report.outcome() != JobReport.Disposition.NOT_STARTED && report.outcome() != JobReport.Disposition.HELD) {
             counts.durations.add(report.durationMs());
         }
     }
@@ -88,6 +90,7 @@ public final class EmfMetrics {
             count(root, metrics, "JobsDeadLettered", counts.deadLettered);
             count(root, metrics, "DeadLetterSendFailures", counts.deadLetterFailed);
             count(root, metrics, "JobsNotStarted", counts.notStarted);
+            count(root, metrics, "JobsHeld", counts.held);
         }
         if (!durations.isEmpty()) {
             metrics.addObject().put("Name", "JobDuration").put("Unit", "Milliseconds");

@@ -30,7 +30,12 @@ public record JobReport(
         /** Should have gone to the DLQ but the send failed (or there is no DLQ): reported failed, kept on the queue. */
         DEAD_LETTER_FAILED("dead_letter_failed", true),
         /** Not started (or not finished) before the invocation ran out of time: reported failed, kept on the queue. */
-        NOT_STARTED("not_started", true);
+        NOT_STARTED("not_started", true),
+        /**
+         * FIFO: behind an earlier message of its group that did not succeed; not attempted, reported failed, and made
+         * visible again at once so it comes back right after that one.
+         */
+        HELD("held", true);
 
         private final String label;
         private final boolean reportedFailed;

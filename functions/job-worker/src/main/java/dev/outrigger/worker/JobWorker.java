@@ -8,9 +8,11 @@ import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.JobOutcome;
 import dev.outrigger.core.Memo;
 import dev.outrigger.core.SnapStartPriming;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +35,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -48,6 +53,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class JobWorker {
     private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
     static final String INVALID_TYPE = "invalid";
+    /** The error class of a FIFO message held back, unattempted, behind an earlier message of its group. */
+    static final String HELD_BEHIND_FAILURE = "EarlierJobOfGroupFailed";
 
     private final JobHandlerRegistry registry;
     private final Supplier<SqsClient> sqs;
@@ -73,6 +80,11 @@ public class JobWorker {
 
     /** The production wiring: built-in and ServiceLoader job types, SQS client built on first need. */
     public static JobWorker fromEnv(Env env) {
+        return fromEnv(env, System.out);
+    }
+
+    /** The production wiring, with the EMF metric lines written to {@code metrics}. */
+    static JobWorker fromEnv(Env env, PrintStream metrics) {
         return new JobWorker(
                 JobHandlerRegistry.fromEnv(env),
                 () -> AwsClientConfig.configure(SqsClient.builder(), env, "SQS")
@@ -80,7 +92,7 @@ public class JobWorker {
                         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(4)))
                         .build(),
                 WorkerConfig.fromEnv(env),
-                LoggingJobEvents.fromEnv(env, System.out),
+                LoggingJobEvents.fromEnv(env, metrics),
                 Clock.systemUTC(),
                 Backoff.jitter());
     }
@@ -141,59 +153,103 @@ public class JobWorker {
     /**
      * Processes a batch.
      *
+     * <p>The batch is cut into {@link Lane lanes} that run concurrently, at most {@link WorkerConfig#concurrency()} at a
+     * time: each message group of a FIFO queue is one lane, run one job at a time in batch order; on a standard queue
+     * each job is its own lane. In a FIFO lane, the first message that does not succeed stops the lane: it and every
+     * later message of its group are reported failed, the later ones without being attempted
+     * (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html: "your function should stop
+     * processing messages after the first failure and return all failed and unprocessed messages"). Lambda deletes
+     * whatever is not reported, so otherwise a group's later jobs would overtake one that is coming back.
+     *
+     * <p>"Does not succeed" means: reported failed, so the message will be delivered again ({@code RETRIED},
+     * {@code DEAD_LETTER_FAILED}, {@code NOT_STARTED}). A message the worker dead-letters itself
+     * ({@code DEAD_LETTERED}: copied to the DLQ with its reason, then deleted by Lambda) is finished, exactly like
+     * a message SQS moves to the DLQ itself after maxReceiveCount: the group goes on with its next message.
+     *
+     * <p>The messages held back behind a failure get visibility 0 at once: SQS hands out no message of a group while
+     * one of it is in flight, so they stay behind the failed one (kept in flight for its backoff) and come back in
+     * order right after it, instead of each waiting out the queue's whole visibility timeout.
+     *
+     * <p>At the invocation's end (the safety margin) a lane starts no further job: the rest of it, and the job it was
+     * running if that does not finish in time, are reported failed, so the group's order survives the cut too.
+     * In-batch dedupe (a job id repeated in the batch runs once) stays within a lane: across FIFO groups the copies
+     * run separately, and Django's or the receiver's job-id dedupe drops the second.
+     *
      * @param remainingMillis the invocation's remaining time (Lambda's {@code Context.getRemainingTimeInMillis})
      * @return the message ids to report as batch item failures; every other message of the batch is done
      */
     public Set<String> process(List<ReceivedMessage> batch, LongSupplier remainingMillis) {
-        List<Unit> units = group(batch);
-        Map<Unit, Future<Map<String, Boolean>>> running = new LinkedHashMap<>();
+        List<Lane> lanes = lanes(batch);
+        List<Running> running = new ArrayList<>(lanes.size());
+        Map<String, Boolean> settled = new ConcurrentHashMap<>();
         Set<String> failed = new LinkedHashSet<>();
         Semaphore slots = new Semaphore(config.concurrency());
         long marginMs = config.safetyMargin().toMillis();
         boolean outOfTime = false;
-        for (Unit unit : units) {
+        for (Lane lane : lanes) {
             if (!outOfTime) {
                 outOfTime = !acquireSlot(slots, remainingMillis, marginMs);
             }
             if (outOfTime) {
                 // Not started: reported failed, so SQS hands it out again after its visibility timeout. Not lost.
-                notStarted(unit, failed);
+                lane.units().forEach(this::notStarted);
                 continue;
             }
-            running.put(unit, threads.submit(() -> {
+            running.add(new Running(lane, threads.submit(withLogContext(() -> {
                 try {
-                    return run(unit, remainingMillis);
+                    run(lane, remainingMillis, settled);
                 } finally {
                     slots.release();
                 }
-            }));
+                return null;
+            }))));
         }
-        for (Map.Entry<Unit, Future<Map<String, Boolean>>> entry : running.entrySet()) {
-            Unit unit = entry.getKey();
+        for (Running entry : running) {
+            Lane lane = entry.lane();
             // Leave a sliver of the margin to return the response itself.
             long wait = Math.max(0, remainingMillis.getAsLong() - Math.min(marginMs / 4, 1_000));
             try {
-                entry.getValue().get(wait, TimeUnit.MILLISECONDS).forEach((messageId, isFailed) -> {
-                    if (isFailed) {
-                        failed.add(messageId);
-                    }
-                });
+                entry.future().get(wait, TimeUnit.MILLISECONDS);
             } catch (TimeoutException | CancellationException e) {
-                // Still running as the invocation ends: report it failed so it comes back. If it does finish (say, its
-                // DLQ send lands), the worst case is a second try or a second DLQ copy, never a lost job.
-                entry.getValue().cancel(true);
-                notStarted(unit, failed);
+                // Still running as the invocation ends: what it has not settled is reported failed so it comes back.
+                // If the running job does finish (say, its DLQ send lands), the worst case is a second try or a second
+                // DLQ copy, never a lost job, and never a later job of its group ahead of it.
+                entry.future().cancel(true);
+                lane.units().stream().filter(u -> !settled.containsKey(u.leader().message().messageId()))
+                        .forEach(this::notStarted);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                unit.messages().forEach(m -> failed.add(m.message().messageId()));
             } catch (ExecutionException e) {
                 // run() handles its own failures; anything here is a bug. Keep the messages.
                 LOG.error("job worker bug while finishing a job", e.getCause());
-                unit.messages().forEach(m -> failed.add(m.message().messageId()));
+            }
+        }
+        for (ReceivedMessage message : batch) {
+            // Whatever has no settled outcome (not started, cut, a bug) is kept: reported failed, it comes back.
+            if (settled.getOrDefault(message.messageId(), Boolean.TRUE)) {
+                failed.add(message.messageId());
             }
         }
         events.flush();
         return failed;
+    }
+
+    /**
+     * A task that runs with the submitting thread's log context (the invocation's MDC: service, function, request
+     * id), which a new virtual thread does not inherit, so every line a job logs names its invocation.
+     */
+    private static <T> Callable<T> withLogContext(Callable<T> task) {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return () -> {
+            if (context != null) {
+                MDC.setContextMap(context);
+            }
+            try {
+                return task.call();
+            } finally {
+                MDC.clear();
+            }
+        };
     }
 
     /** Waits for a free slot, but never into the safety margin: false means stop starting work. */
@@ -214,8 +270,7 @@ public class JobWorker {
         return true;
     }
 
-    private void notStarted(Unit unit, Set<String> failed) {
-        unit.messages().forEach(m -> failed.add(m.message().messageId()));
+    private void notStarted(Unit unit) {
         Parsed leader = unit.leader();
         events.record(new JobReport(leader.message().messageId(), leader.jobId(), leader.type(),
                 leader.message().approximateReceiveCount(), JobReport.Disposition.NOT_STARTED, 0, "DeadlineNear",
@@ -231,18 +286,34 @@ public class JobWorker {
         String type() {
             return envelope == null ? INVALID_TYPE : envelope.type();
         }
+
+        String messageId() {
+            return message.messageId();
+        }
     }
 
-    /** The messages of a batch that carry one job id (the first is the leader); a malformed message is its own unit. */
+    /** The messages of a lane that carry one job id (the first is the leader); a malformed message is its own unit. */
     record Unit(List<Parsed> messages) {
         Parsed leader() {
             return messages.get(0);
         }
     }
 
-    static List<Unit> group(List<ReceivedMessage> batch) {
-        Map<String, List<Parsed>> byJobId = new LinkedHashMap<>();
-        List<Unit> units = new ArrayList<>();
+    /**
+     * What runs one job at a time: a FIFO message group ({@code ordered}, its messages in batch order), or one job of a
+     * standard queue (its copies in the batch). {@code unitOf} maps each message to the unit that runs it.
+     */
+    record Lane(boolean ordered, List<Parsed> messages, List<Unit> units, Map<Parsed, Unit> unitOf) {
+    }
+
+    private record Running(Lane lane, Future<?> future) {
+    }
+
+    /** Parses the batch and cuts it into lanes, in the order of each lane's first message. */
+    static List<Lane> lanes(List<ReceivedMessage> batch) {
+        Map<String, Lane> byKey = new LinkedHashMap<>();
+        Map<String, Unit> unitByJob = new LinkedHashMap<>();
+        int malformed = 0;
         for (ReceivedMessage message : batch) {
             Parsed parsed;
             try {
@@ -250,31 +321,87 @@ public class JobWorker {
             } catch (InvalidEnvelopeException e) {
                 parsed = new Parsed(message, null, e);
             }
-            if (parsed.envelope() == null) {
-                units.add(new Unit(List.of(parsed)));
-                continue;
+            String group = message.messageGroupId();
+            // A standard queue's lane is a job (its copies share it); a malformed body there is a lane of its own.
+            String laneKey = group != null ? "group\u0000" + group
+                    : parsed.envelope() != null ? "job\u0000" + parsed.jobId() : "malformed\u0000" + malformed;
+            // Identity maps: a message or unit is itself, and hashing a record would hash whole bodies.
+            Lane lane = byKey.computeIfAbsent(laneKey, k -> new Lane(group != null, new ArrayList<>(), new ArrayList<>(),
+                    new IdentityHashMap<>()));
+            Unit unit = parsed.envelope() == null ? null : unitByJob.get(laneKey + "\u0000" + parsed.jobId());
+            if (unit == null) {
+                unit = new Unit(new ArrayList<>());
+                lane.units().add(unit);
+                if (parsed.envelope() != null) {
+                    unitByJob.put(laneKey + "\u0000" + parsed.jobId(), unit);
+                } else {
+                    malformed++;
+                }
             }
-            List<Parsed> same = byJobId.get(parsed.jobId());
-            if (same == null) {
-                same = new ArrayList<>();
-                byJobId.put(parsed.jobId(), same);
-                units.add(new Unit(same));
-            }
-            same.add(parsed);
+            unit.messages().add(parsed);
+            lane.messages().add(parsed);
+            lane.unitOf().put(parsed, unit);
         }
-        return units;
+        return List.copyOf(byKey.values());
     }
 
     /**
-     * Runs one unit and settles every message in it. Returns message id → reported failed.
+     * Runs a lane's jobs one at a time and records each message's fate in {@code settled} (message id → reported
+     * failed) as soon as it is known, so a lane cut at the invocation's end keeps what it finished.
+     */
+    private void run(Lane lane, LongSupplier remainingMillis, Map<String, Boolean> settled) {
+        Map<Unit, JobReport.Disposition> done = new IdentityHashMap<>();
+        List<Parsed> held = new ArrayList<>();
+        long marginMs = config.safetyMargin().toMillis();
+        boolean stopped = false;
+        for (Parsed message : lane.messages()) {
+            if (stopped) {
+                held.add(message);
+                settled.put(message.messageId(), true);
+                continue;
+            }
+            Unit unit = lane.unitOf().get(message);
+            JobReport.Disposition disposition = done.get(unit);
+            if (disposition == null) {
+                if (Thread.currentThread().isInterrupted() || remainingMillis.getAsLong() - marginMs <= 0) {
+                    // The invocation is ending: this job and the rest of the lane are not started (reported failed).
+                    lane.units().stream().filter(u -> !done.containsKey(u)).forEach(this::notStarted);
+                    return;
+                }
+                disposition = run(unit, remainingMillis);
+                done.put(unit, disposition);
+            }
+            settled.put(message.messageId(), disposition.reportedFailed());
+            stopped = lane.ordered() && disposition.reportedFailed();
+        }
+        hold(held);
+    }
+
+    /** FIFO: the messages of a group behind its first failure, reported failed unattempted and released at once. */
+    private void hold(List<Parsed> held) {
+        for (Parsed message : held) {
+            events.record(new JobReport(message.messageId(), message.jobId(), message.type(),
+                    message.message().approximateReceiveCount(), JobReport.Disposition.HELD, 0, HELD_BEHIND_FAILURE, 0));
+            try {
+                changeVisibility(routes.route(message.message().sourceQueueArn()), message.message(), 0);
+            } catch (RuntimeException e) {
+                // Still reported failed: it returns after the queue's visibility timeout instead, still in order.
+                LOG.warn("cannot look up queue {} to release held message {}: {}", message.message().sourceQueueArn(),
+                        message.messageId(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Runs one unit and settles every message in it; returns its disposition.
      *
-     * <p>A job id repeated within the batch runs once: the id is the idempotency key end to end, so the later
+     * <p>A job id repeated within the lane runs once: the id is the idempotency key end to end, so the later
      * messages are the same job published twice. They share the first's outcome, each through its own receipt
      * handle: on success all are deleted (not reported failed); on a retry each is reported failed and each gets the
      * backoff visibility timeout (they are distinct SQS messages, so each comes back once); on a dead letter one copy
      * (the first's body) goes to the DLQ and all are deleted once it is there, or all reported failed if it is not.
      */
-    private Map<String, Boolean> run(Unit unit, LongSupplier remainingMillis) {
+    private JobReport.Disposition run(Unit unit, LongSupplier remainingMillis) {
         Parsed leader = unit.leader();
         ReceivedMessage message = leader.message();
         int attempt = message.approximateReceiveCount();
@@ -299,9 +426,7 @@ public class JobWorker {
         }
         events.record(new JobReport(message.messageId(), leader.jobId(), leader.type(), attempt, disposition,
                 durationMs, errorClass, unit.messages().size() - 1));
-        Map<String, Boolean> result = new LinkedHashMap<>();
-        unit.messages().forEach(m -> result.put(m.message().messageId(), disposition.reportedFailed()));
-        return result;
+        return disposition;
     }
 
     /** One try of a valid envelope, bounded by its timeout; every failure becomes an outcome. */
@@ -327,7 +452,7 @@ public class JobWorker {
         }
         JobAttempt jobAttempt = new JobAttempt(job.id(), attempt, clock.instant().plus(timeout),
                 () -> lastAllowedAttempt(job.maxAttempts(), sourceQueueArn));
-        Future<JobOutcome> future = threads.submit(() -> handler.handle(job, jobAttempt));
+        Future<JobOutcome> future = threads.submit(withLogContext(() -> handler.handle(job, jobAttempt)));
         try {
             JobOutcome outcome = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return outcome != null ? outcome

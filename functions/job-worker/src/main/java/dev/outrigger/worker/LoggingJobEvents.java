@@ -45,7 +45,7 @@ public final class LoggingJobEvents implements JobEvents {
         };
         switch (report.outcome()) {
             case SUCCEEDED -> LOG.info(message, fields);
-            case RETRIED, NOT_STARTED -> LOG.warn(message, fields);
+            case RETRIED, NOT_STARTED, HELD -> LOG.warn(message, fields);
             case DEAD_LETTERED, DEAD_LETTER_FAILED -> LOG.error(message, fields);
         }
     }

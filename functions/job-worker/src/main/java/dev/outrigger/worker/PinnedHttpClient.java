@@ -3,12 +3,14 @@ package dev.outrigger.worker;
 import dev.outrigger.core.HttpResult;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +35,29 @@ import javax.net.ssl.SSLSocketFactory;
  * connecting them to the IP instead breaks Host, SNI and certificate checks (HttpURLConnection refuses a custom Host
  * header unless a JVM-wide system property is set). Here the TCP socket goes to the vetted address and TLS is layered
  * on it with the original host name for SNI and for the certificate's hostname verification ("HTTPS" endpoint
- * identification). One request per connection ({@code Connection: close}); the response body is read only as far
- * as {@link #MAX_BODY_BYTES} (we need the status and a snippet, not the content).
+ * identification). One request per connection ({@code Connection: close}).
+ *
+ * <p>The other side is untrusted, so every call ends by itself, clearly, within the try's deadline:
+ * <ul>
+ *   <li>no read outlasts the deadline, the TLS handshake's included ({@link DeadlineSocket}): a server that stalls or
+ *       sends a byte a second ends as a timeout;</li>
+ *   <li>a status line that is not {@code HTTP/1.x} and three digits from 100 to 599, a line over
+ *       {@value #MAX_LINE} bytes, headers over {@value #MAX_HEADER_BYTES} bytes in all, more than
+ *       {@value #MAX_INTERIM} interim (1xx) answers are a {@link ProtocolException};</li>
+ *   <li>once the status and headers are in, they are the answer: the body is read for a snippet only, at most
+ *       {@value #MAX_BODY_BYTES} bytes and for at most {@link #BODY_BUDGET}, and a body that is endless, trickles, is
+ *       malformed or is cut off changes nothing.</li>
+ * </ul>
+ * Writes are the one thing a socket timeout cannot bound (a peer that never reads); the worker runs tries on virtual
+ * threads and interrupts them at the deadline, which closes a blocked socket.
  */
 public final class PinnedHttpClient {
     static final int MAX_BODY_BYTES = 8 * 1024;
-    private static final int MAX_LINE = 16 * 1024;
-    private static final int MAX_HEADERS = 200;
+    static final int MAX_LINE = 16 * 1024;
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+    static final int MAX_INTERIM = 10;
+    /** How long the body may take once the status and headers are in: it is only read for a snippet. */
+    static final Duration BODY_BUDGET = Duration.ofSeconds(1);
 
     private final SSLSocketFactory tls;
     private final Clock clock;
@@ -57,6 +75,8 @@ public final class PinnedHttpClient {
      * Sends one request to the target's vetted addresses (tried in order until one connects).
      *
      * @param headers already validated: no CR/LF, no framing headers
+     * @throws SocketTimeoutException when the deadline passes first; {@link ProtocolException} for an answer that is
+     *                                not HTTP/1.x or breaks the limits above; another IOException when the connection fails
      */
     public HttpResult send(SsrfGuard.Target target, String method, Map<String, String> headers, byte[] body,
                            Duration connectTimeout, Instant deadline) throws IOException {
@@ -66,7 +86,7 @@ public final class PinnedHttpClient {
             if (left <= 0) {
                 throw new SocketTimeoutException("deadline reached before connecting to " + target.host());
             }
-            Socket raw = new Socket();
+            DeadlineSocket raw = new DeadlineSocket(clock, deadline);
             try {
                 raw.connect(new InetSocketAddress(address, target.port()), (int) Math.max(1, Math.min(connectTimeout.toMillis(), left)));
             } catch (IOException e) {
@@ -75,7 +95,7 @@ public final class PinnedHttpClient {
                 continue;
             }
             try (Socket socket = target.https() ? tls(raw, target) : raw) {
-                return exchange(socket, target, method, headers, body, deadline);
+                return exchange(socket, raw, target, method, headers, body, deadline);
             }
         }
         throw last != null ? last : new ConnectException("no address to connect to for " + target.host());
@@ -97,9 +117,8 @@ public final class PinnedHttpClient {
         }
     }
 
-    private HttpResult exchange(Socket socket, SsrfGuard.Target target, String method, Map<String, String> headers,
-                                byte[] body, Instant deadline) throws IOException {
-        setTimeout(socket, deadline);
+    private HttpResult exchange(Socket socket, DeadlineSocket raw, SsrfGuard.Target target, String method,
+                                Map<String, String> headers, byte[] body, Instant deadline) throws IOException {
         if (socket instanceof SSLSocket ssl) {
             ssl.startHandshake();
         }
@@ -123,45 +142,47 @@ public final class PinnedHttpClient {
         out.flush();
 
         InputStream in = new BufferedInputStream(socket.getInputStream());
-        while (true) {
-            setTimeout(socket, deadline);
-            String statusLine = readLine(in);
-            String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                throw new IOException("not an HTTP/1.x response: " + truncate(statusLine));
-            }
-            int status;
-            try {
-                status = Integer.parseInt(parts[1]);
-            } catch (NumberFormatException e) {
-                throw new IOException("bad status line: " + truncate(statusLine));
-            }
+        for (int interim = 0; ; interim++) {
+            int status = status(readLine(in));
             Map<String, List<String>> responseHeaders = readHeaders(in);
             if (status >= 100 && status < 200 && status != 101) {
-                continue; // 100 Continue and other interim answers: the real one follows.
+                // 100 Continue and other interim answers: the real one follows, but not forever.
+                if (interim >= MAX_INTERIM) {
+                    throw new ProtocolException("more than " + MAX_INTERIM + " interim (1xx) responses");
+                }
+                continue;
             }
-            String responseBody = readBody(in, responseHeaders, socket, deadline);
-            return new HttpResult(status, responseHeaders, responseBody);
+            Instant bodyDeadline = clock.instant().plus(BODY_BUDGET);
+            raw.deadline(bodyDeadline.isBefore(deadline) ? bodyDeadline : deadline);
+            return new HttpResult(status, responseHeaders, readBody(in, responseHeaders));
         }
     }
 
-    private void setTimeout(Socket socket, Instant deadline) throws IOException {
-        long left = Duration.between(clock.instant(), deadline).toMillis();
-        if (left <= 0) {
-            throw new SocketTimeoutException("read timed out (the try's deadline)");
+    /** The status code of an HTTP/1.x status line: three digits, 100 to 599 (RFC 9110, section 15). */
+    private static int status(String statusLine) throws ProtocolException {
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+            throw new ProtocolException("not an HTTP/1.x response: " + truncate(statusLine));
         }
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        String code = parts[1];
+        if (code.length() != 3 || !Character.isDigit(code.charAt(0)) || !Character.isDigit(code.charAt(1))
+                || !Character.isDigit(code.charAt(2)) || code.charAt(0) < '1' || code.charAt(0) > '5') {
+            throw new ProtocolException("bad status line: " + truncate(statusLine));
+        }
+        return Integer.parseInt(code);
     }
 
     private static Map<String, List<String>> readHeaders(InputStream in) throws IOException {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (int i = 0; ; i++) {
+        int bytes = 0;
+        while (true) {
             String line = readLine(in);
             if (line.isEmpty()) {
                 return headers;
             }
-            if (i >= MAX_HEADERS) {
-                throw new IOException("too many response headers");
+            bytes += line.length() + 2;
+            if (bytes > MAX_HEADER_BYTES) {
+                throw new ProtocolException("response headers larger than " + MAX_HEADER_BYTES + " bytes");
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
@@ -172,41 +193,38 @@ public final class PinnedHttpClient {
         }
     }
 
-    private String readBody(InputStream in, Map<String, List<String>> headers, Socket socket, Instant deadline) throws IOException {
+    /** As much of the body as a snippet needs; whatever goes wrong while reading it only shortens the snippet. */
+    private static String readBody(InputStream in, Map<String, List<String>> headers) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         List<String> encoding = headers.getOrDefault("transfer-encoding", List.of());
         List<String> length = headers.getOrDefault("content-length", List.of());
         try {
             if (encoding.stream().anyMatch(v -> v.toLowerCase(Locale.ROOT).contains("chunked"))) {
                 while (body.size() < MAX_BODY_BYTES) {
-                    setTimeout(socket, deadline);
                     String sizeLine = readLine(in);
                     int semicolon = sizeLine.indexOf(';');
                     long size = Long.parseLong((semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).trim(), 16);
                     if (size == 0) {
                         break;
                     }
-                    copy(in, body, size, socket, deadline);
+                    copy(in, body, size);
                     readLine(in);
                 }
             } else if (!length.isEmpty()) {
-                copy(in, body, Long.parseLong(length.get(0).trim()), socket, deadline);
+                copy(in, body, Long.parseLong(length.get(0).trim()));
             } else {
-                copy(in, body, Long.MAX_VALUE, socket, deadline);
+                copy(in, body, Long.MAX_VALUE);
             }
-        } catch (NumberFormatException e) {
-            // A mangled length only spoils the snippet; the status is what counts.
-        } catch (SocketTimeoutException e) {
-            // The status arrived; a body that trickles past the deadline is not worth the try.
+        } catch (IOException | NumberFormatException e) {
+            // Cut off, trickling past its budget, endless or mangled: the status arrived, and it is the answer.
         }
         return body.toString(StandardCharsets.UTF_8);
     }
 
-    private void copy(InputStream in, ByteArrayOutputStream out, long count, Socket socket, Instant deadline) throws IOException {
+    private static void copy(InputStream in, ByteArrayOutputStream out, long count) throws IOException {
         byte[] buffer = new byte[4096];
         long left = count;
         while (left > 0 && out.size() < MAX_BODY_BYTES) {
-            setTimeout(socket, deadline);
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, Math.min(left, MAX_BODY_BYTES - out.size())));
             if (n < 0) {
                 return;
@@ -221,10 +239,8 @@ public final class PinnedHttpClient {
         while (true) {
             int c = in.read();
             if (c < 0) {
-                if (line.size() == 0) {
-                    throw new IOException("connection closed before a complete response");
-                }
-                break;
+                // Lines end with a line break: a peer that closes before it has cut its answer off.
+                throw new IOException("connection closed before a complete response");
             }
             if (c == '\n') {
                 break;
@@ -233,7 +249,7 @@ public final class PinnedHttpClient {
                 line.write(c);
             }
             if (line.size() > MAX_LINE) {
-                throw new IOException("response line longer than " + MAX_LINE + " bytes");
+                throw new ProtocolException("response line longer than " + MAX_LINE + " bytes");
             }
         }
         return line.toString(StandardCharsets.ISO_8859_1);
@@ -241,5 +257,55 @@ public final class PinnedHttpClient {
 
     private static String truncate(String s) {
         return s.length() > 100 ? s.substring(0, 100) + "…" : s;
+    }
+
+    /**
+     * A TCP socket none of whose reads outlasts a deadline: before each read its timeout is set to the time left, and
+     * a read that would start after the deadline fails at once. A TLS socket layered on it reads through
+     * {@link #getInputStream()} too (the JDK's layered SSLSocket does), so a handshake that stalls or trickles is
+     * bounded like everything else.
+     */
+    static final class DeadlineSocket extends Socket {
+        private final Clock clock;
+        private volatile Instant deadline;
+        private InputStream in;
+
+        DeadlineSocket(Clock clock, Instant deadline) {
+            this.clock = clock;
+            this.deadline = deadline;
+        }
+
+        /** Moves the deadline (earlier, for the body's budget). */
+        void deadline(Instant newDeadline) {
+            this.deadline = newDeadline;
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read() throws IOException {
+                        arm();
+                        return super.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        arm();
+                        return super.read(b, off, len);
+                    }
+                };
+            }
+            return in;
+        }
+
+        private void arm() throws IOException {
+            long left = Duration.between(clock.instant(), deadline).toMillis();
+            if (left <= 0) {
+                throw new SocketTimeoutException("read timed out (the try's deadline)");
+            }
+            setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+        }
     }
 }

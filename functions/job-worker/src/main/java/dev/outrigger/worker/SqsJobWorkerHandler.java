@@ -25,6 +25,7 @@ public class SqsJobWorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     private static final long NO_CONTEXT_BUDGET_MS = 15 * 60 * 1000;
 
     private final JobWorker worker;
+    private final InvocationLogFields logFields;
     /** Kept in a field: the CRaC context holds its resources weakly, and an unreferenced one would never run. */
     private final SnapStartPriming priming;
 
@@ -33,11 +34,16 @@ public class SqsJobWorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     }
 
     public SqsJobWorkerHandler(Env env) {
-        this(JobWorker.fromEnv(env));
+        this(JobWorker.fromEnv(env), InvocationLogFields.fromEnv(env));
     }
 
     SqsJobWorkerHandler(JobWorker worker) {
+        this(worker, new InvocationLogFields(null));
+    }
+
+    SqsJobWorkerHandler(JobWorker worker, InvocationLogFields logFields) {
         this.worker = worker;
+        this.logFields = logFields;
         // SnapStart: prime before the snapshot; after a restore, core drops cached secrets and HTTP connections.
         // Without SnapStart (or CRaC) the hooks never run and this costs nothing.
         this.priming = SnapStartPriming.register(worker::prime);
@@ -51,7 +57,10 @@ public class SqsJobWorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
         List<ReceivedMessage> messages = messages(event);
         LongSupplier remaining = context != null ? () -> context.getRemainingTimeInMillis() : deadlineIn(NO_CONTEXT_BUDGET_MS);
-        Set<String> failed = worker.process(messages, remaining);
+        Set<String> failed;
+        try (InvocationLogFields.Scope ignored = logFields.open(context)) {
+            failed = worker.process(messages, remaining);
+        }
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>(failed.size());
         failed.forEach(id -> failures.add(new SQSBatchResponse.BatchItemFailure(id)));
         return new SQSBatchResponse(failures);

@@ -218,7 +218,7 @@ class DjangoTaskHandlerIT {
     // ---- task names ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"reports.generate", "cleanup", "app_1.do-thing", "A.B.C", "_private.task"})
+    @ValueSource(strings = {"reports.generate", "cleanup", "app_1.do-thing", "A.B.C", "_private.task", "billing:charge"})
     void handle_validTaskName_isPostedUnchanged_andSignedForThatRoute(String task) {
         assertThat(run(task)).isInstanceOf(JobOutcome.Succeeded.class);
         assertThat(seen).singleElement().satisfies(s -> {
@@ -243,8 +243,11 @@ class DjangoTaskHandlerIT {
 
     @Test
     void handle_taskNameTooLong_isDeadLettered() {
-        assertThat(run("a".repeat(DjangoTaskHandler.MAX_TASK_NAME))).isInstanceOf(JobOutcome.Succeeded.class);
-        assertThat(run("a".repeat(DjangoTaskHandler.MAX_TASK_NAME + 1))).isInstanceOf(JobOutcome.DeadLetter.class);
+        int max = DjangoTaskHandler.TASK_NAME.maxLength();
+        assertThat(max).as("the schema's $defs/taskName").isEqualTo(128);
+        assertThat(run("a".repeat(max))).isInstanceOf(JobOutcome.Succeeded.class);
+        assertThat(run("a".repeat(max + 1))).isInstanceOfSatisfying(JobOutcome.DeadLetter.class, d -> assertThat(d.reason())
+                .isEqualTo("payload.task: not a task name (1 to 128 characters matching " + DjangoTaskHandler.TASK_NAME.source() + ")"));
         assertThat(seen).hasSize(1);
     }
 

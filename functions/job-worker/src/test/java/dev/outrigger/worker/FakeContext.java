@@ -8,9 +8,17 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 /** A Lambda context whose remaining time runs down with the wall clock from a given budget. */
 final class FakeContext implements Context {
     private final long deadline;
+    private final String functionName;
+    private final String requestId;
 
     FakeContext(long budgetMillis) {
+        this(budgetMillis, "job-worker", "test-request");
+    }
+
+    FakeContext(long budgetMillis, String functionName, String requestId) {
         this.deadline = System.currentTimeMillis() + budgetMillis;
+        this.functionName = functionName;
+        this.requestId = requestId;
     }
 
     @Override
@@ -20,7 +28,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getAwsRequestId() {
-        return "test-request";
+        return requestId;
     }
 
     @Override
@@ -35,7 +43,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getFunctionName() {
-        return "job-worker";
+        return functionName;
     }
 
     @Override
@@ -45,7 +53,7 @@ final class FakeContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:123456789012:function:job-worker";
+        return "arn:aws:lambda:us-east-1:123456789012:function:" + functionName;
     }
 
     @Override

@@ -10,7 +10,9 @@ import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.Json;
 import dev.outrigger.core.RequestSigner;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +23,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.elasticmq.rest.sqs.SQSRestServer;
@@ -70,7 +76,9 @@ class JobWorkerIT {
     void start() throws IOException {
         elasticMq = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
         int sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
-        django = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // A backlog for 50 invocations calling at once (the default, 50, drops connections a real Django behind a
+        // load balancer would take, and the retries that follow are not what the concurrency test is about).
+        django = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         django.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         django.createContext("/internal/outrigger/tasks/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -239,7 +247,7 @@ class JobWorkerIT {
                 + expectedError.keySet().stream().filter(k -> !parked.containsKey(k)).count();
         long wrongReason = expectedError.entrySet().stream().filter(e -> parked.containsKey(e.getKey())
                 && !e.getValue().equals(parked.get(e.getKey()))).count();
-        Map<String, Long> dlqByError = parked.values().stream().collect(Collectors.groupingBy(e -> e, java.util.TreeMap::new, Collectors.counting()));
+        Map<String, Long> dlqByError = parked.values().stream().collect(Collectors.groupingBy(e -> e, TreeMap::new, Collectors.counting()));
         String leftOnQueue = sqs.getQueueAttributes(r -> r.queueUrl(jobsUrl).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                 .attributes().values().toString();
@@ -265,6 +273,100 @@ class JobWorkerIT {
         assertThat(expectedError.entrySet().stream().filter(e -> e.getValue().equals("Http503"))
                 .mapToInt(e -> tries.get(e.getKey()).get())).containsOnly(5);
         assertThat(leftOnQueue).isEqualTo("[0, 0]");
+    }
+
+    /**
+     * Lambda Managed Instances run many invocations at once in one JVM, through one handler instance: 50 batches of
+     * 10 go through one {@link SqsJobWorkerHandler} together (released at the same moment, each on its own thread),
+     * and every batch must settle exactly as it would alone. Per batch: 6 jobs that succeed, 1 that gets a 503 on
+     * its first try (reported failed), a 422, a malformed body and an unknown type (each parked once, with its reason).
+     */
+    @Test
+    void fiftyConcurrentInvocations_ofOneHandler_settleEveryBatchAsIfItRanAlone() throws Exception {
+        int batches = 50;
+        List<String> bodies = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            for (int j = 0; j < 6; j++) {
+                bodies.add(task("c" + b + "-ok-" + j, "ok.report"));
+            }
+            bodies.add(task("c" + b + "-flaky", "flaky.2"));
+            bodies.add(task("c" + b + "-bad", "bad.input"));
+            bodies.add("{\"version\":1,\"id\":\"c" + b + "-malformed\",");
+            bodies.add(Json.write(Json.MAPPER.createObjectNode().put("version", 1).put("id", "c" + b + "-unknown")
+                    .put("type", "video.transcode").put("created_at", "2026-01-01T00:00:00Z").set("payload", Json.MAPPER.createObjectNode())));
+        }
+        for (int i = 0; i < bodies.size(); i += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int j = i; j < i + 10; j++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id("e" + j).messageBody(bodies.get(j)).build());
+            }
+            assertThat(sqs.sendMessageBatch(r -> r.queueUrl(jobsUrl).entries(entries)).failed()).isEmpty();
+        }
+        // Receive everything first (held for 2 minutes), then cut it back into the planned batches.
+        Map<String, Message> byBody = new HashMap<>();
+        Instant receiveBy = Instant.now().plusSeconds(30);
+        while (byBody.size() < bodies.size() && Instant.now().isBefore(receiveBy)) {
+            sqs.receiveMessage(r -> r.queueUrl(jobsUrl).maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(120)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages().forEach(m -> byBody.put(m.body(), m));
+        }
+        assertThat(byBody).hasSize(bodies.size());
+        List<List<Message>> planned = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            planned.add(bodies.subList(b * 10, b * 10 + 10).stream().map(byBody::get).toList());
+        }
+        ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+        SqsJobWorkerHandler handler = new SqsJobWorkerHandler(JobWorker.fromEnv(env,
+                new PrintStream(metrics, true, StandardCharsets.UTF_8)));
+
+        CyclicBarrier together = new CyclicBarrier(batches);
+        List<Future<SQSBatchResponse>> responses;
+        try (ExecutorService invocations = Executors.newFixedThreadPool(batches)) {
+            responses = invocations.invokeAll(planned.stream().map(batch -> (Callable<SQSBatchResponse>) () -> {
+                together.await(30, TimeUnit.SECONDS);
+                return handler.handleRequest(event(batch), new FakeContext(60_000));
+            }).toList(), 2, TimeUnit.MINUTES);
+        }
+
+        Map<String, String> bodyOf = new HashMap<>();
+        byBody.forEach((body, m) -> bodyOf.put(m.messageId(), body));
+        for (int b = 0; b < batches; b++) {
+            String flaky = planned.get(b).get(6).messageId();
+            assertThat(responses.get(b).get().getBatchItemFailures()).as("batch %d (Django saw %s)", b, tries)
+                    .extracting(f -> bodyOf.get(f.getItemIdentifier())).containsExactly(bodyOf.get(flaky));
+            for (int j = 0; j < 6; j++) {
+                assertThat(done.get("c" + b + "-ok-" + j)).as("c%d-ok-%d done once", b, j).hasValue(1);
+            }
+            assertThat(tries.get("c" + b + "-flaky")).hasValue(1);
+            assertThat(tries.get("c" + b + "-bad")).hasValue(1);
+        }
+        assertThat(badSignatures).hasValue(0);
+        Map<String, String> parked = new HashMap<>();
+        List<Message> dlq;
+        do {
+            dlq = sqs.receiveMessage(r -> r.queueUrl(dlqUrl).maxNumberOfMessages(10).waitTimeSeconds(0).visibilityTimeout(60)
+                    .messageAttributeNames("All")).messages();
+            for (Message m : dlq) {
+                String key = m.messageAttributes().containsKey(DeadLetters.JOB_ID)
+                        ? m.messageAttributes().get(DeadLetters.JOB_ID).stringValue() : m.body();
+                assertThat(parked.put(key, m.messageAttributes().get(DeadLetters.ERROR).stringValue())).as("one copy of " + key).isNull();
+            }
+        } while (!dlq.isEmpty());
+        assertThat(parked).hasSize(3 * batches);
+        for (int b = 0; b < batches; b++) {
+            assertThat(parked).containsEntry("c" + b + "-bad", "Http422").containsEntry("c" + b + "-unknown", "UnknownJobType")
+                    .containsEntry(bodies.get(b * 10 + 8), "InvalidEnvelope");
+        }
+        // The EMF lines of all 50 together count every job exactly once.
+        Map<String, Integer> totals = new HashMap<>();
+        for (String line : metrics.toString(StandardCharsets.UTF_8).split("\n")) {
+            JsonNode doc = Json.MAPPER.readTree(line);
+            for (String metric : List.of("JobsSucceeded", "JobsRetried", "JobsDeadLettered", "DeadLetterSendFailures", "JobsNotStarted")) {
+                totals.merge(metric, doc.path(metric).asInt(0), Integer::sum);
+            }
+        }
+        assertThat(totals).containsEntry("JobsSucceeded", 6 * batches).containsEntry("JobsRetried", batches)
+                .containsEntry("JobsDeadLettered", 3 * batches).containsEntry("DeadLetterSendFailures", 0)
+                .containsEntry("JobsNotStarted", 0);
     }
 
     private boolean settled(int successes, int parkedExpected) {

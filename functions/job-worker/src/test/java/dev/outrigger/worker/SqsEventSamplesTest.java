@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Events;
 import dev.outrigger.core.InvalidEnvelopeException;
 import dev.outrigger.core.JobEnvelope;
@@ -11,12 +12,15 @@ import dev.outrigger.core.JobOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 
@@ -37,7 +41,7 @@ class SqsEventSamplesTest {
     private final FakeSqs sqs = new FakeSqs();
     private final FakeSns sns = new FakeSns(OPS);
     private final FakeEventBridge events = new FakeEventBridge("default");
-    private final Map<String, Integer> httpCalls = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> httpCalls = new ConcurrentHashMap<>();
 
     private SqsJobWorkerHandler handler(Downstream downstream) {
         JobHandlerRegistry registry = new JobHandlerRegistry()
@@ -85,22 +89,27 @@ class SqsEventSamplesTest {
         return Integer.parseInt(record.getAttributes().get("ApproximateReceiveCount"));
     }
 
+    private static String group(SQSEvent.SQSMessage record) {
+        return record.getAttributes().get("MessageGroupId");
+    }
+
     /**
      * The message ids that should be reported failed: with a transient downstream, every message of a known type
-     * whose job's first message in the batch (the copy that runs) is not on its last allowed attempt.
+     * whose job's first message in the batch (the copy that runs; on a FIFO queue, within its message group) is not on
+     * its last allowed attempt; and, on a FIFO queue, every message behind such a one in its group ({@link #held}).
      */
     private static Set<String> expectedFailures(SQSEvent event, Downstream downstream) {
         if (downstream != Downstream.TRANSIENT) {
             return Set.of();
         }
         Map<String, SQSEvent.SQSMessage> leaders = new HashMap<>();
-        Set<String> expected = new java.util.LinkedHashSet<>();
+        Set<String> expected = new LinkedHashSet<>(held(event, downstream));
         for (SQSEvent.SQSMessage record : event.getRecords()) {
             Optional<JobEnvelope> job = envelope(record);
             if (job.isEmpty() || !KNOWN_TYPES.contains(job.get().type())) {
                 continue;
             }
-            SQSEvent.SQSMessage leader = leaders.computeIfAbsent(job.get().id(), id -> record);
+            SQSEvent.SQSMessage leader = leaders.computeIfAbsent(group(record) + "/" + job.get().id(), id -> record);
             int allowed = Math.min(MAX_RECEIVE_COUNT, job.get().maxAttempts() == null ? Integer.MAX_VALUE : job.get().maxAttempts());
             if (receiveCount(leader) < allowed) {
                 expected.add(record.getMessageId());
@@ -109,18 +118,51 @@ class SqsEventSamplesTest {
         return expected;
     }
 
+    /**
+     * FIFO: the messages after the first one of their group that comes back (a known type retried before its last
+     * allowed attempt); they are reported failed without running. A job that is parked does not hold its group.
+     */
+    private static Set<String> held(SQSEvent event, Downstream downstream) {
+        Set<String> held = new LinkedHashSet<>();
+        if (downstream != Downstream.TRANSIENT) {
+            return held;
+        }
+        Set<String> stopped = new HashSet<>();
+        for (SQSEvent.SQSMessage record : event.getRecords()) {
+            String group = group(record);
+            if (group == null) {
+                continue;
+            }
+            if (stopped.contains(group)) {
+                held.add(record.getMessageId());
+                continue;
+            }
+            Optional<JobEnvelope> job = envelope(record);
+            int allowed = job.map(j -> Math.min(MAX_RECEIVE_COUNT, j.maxAttempts() == null ? Integer.MAX_VALUE : j.maxAttempts()))
+                    .orElse(0);
+            if (job.isPresent() && KNOWN_TYPES.contains(job.get().type()) && receiveCount(record) < allowed) {
+                stopped.add(group);
+            }
+        }
+        return held;
+    }
+
     /** The jobs that should have one DLQ copy each: everything that is not retried and does not succeed. */
     private static Set<String> expectedDeadLetterBodies(SQSEvent event, Downstream downstream) {
         Set<String> retried = expectedFailures(event, downstream);
         Map<String, String> firstBodyPerJob = new LinkedHashMap<>();
-        Set<String> bodies = new java.util.LinkedHashSet<>();
+        Set<String> bodies = new LinkedHashSet<>();
+        Set<String> held = held(event, downstream);
         for (SQSEvent.SQSMessage record : event.getRecords()) {
+            if (held.contains(record.getMessageId())) {
+                continue;   // never run, so never parked
+            }
             Optional<JobEnvelope> job = envelope(record);
             if (job.isEmpty()) {
                 bodies.add(record.getBody());
                 continue;
             }
-            if (firstBodyPerJob.putIfAbsent(job.get().id(), record.getBody()) != null) {
+            if (firstBodyPerJob.putIfAbsent(group(record) + "/" + job.get().id(), record.getBody()) != null) {
                 continue; // a duplicate within the batch shares its leader's single DLQ copy
             }
             boolean known = KNOWN_TYPES.contains(job.get().type());
@@ -146,9 +188,12 @@ class SqsEventSamplesTest {
         assertThat(response.getBatchItemFailures()).doesNotHaveDuplicates();
         assertThat(sqs.sent).extracting(r -> r.messageBody()).as("DLQ copies (%s)", downstream)
                 .containsExactlyInAnyOrderElementsOf(expectedDeadLetterBodies(event, downstream));
-        // Every retried message got the backoff (Retry-After 30 s from the stand-ins, or the jittered backoff).
+        // Every retried message got the backoff (Retry-After 30 s from the stand-ins, or the jittered backoff); every
+        // held one visibility 0, to come back right behind the one it waits for.
+        Set<String> heldHandles = event.getRecords().stream().filter(r -> held(event, downstream).contains(r.getMessageId()))
+                .map(SQSEvent.SQSMessage::getReceiptHandle).collect(Collectors.toSet());
         assertThat(sqs.visibility).hasSize(expectedFailures(event, downstream).size())
-                .allSatisfy(v -> assertThat(v.visibilityTimeout()).isBetween(0, 900));
+                .allSatisfy(v -> assertThat(v.visibilityTimeout()).isBetween(0, heldHandles.contains(v.receiptHandle()) ? 0 : 900));
     }
 
     @ParameterizedTest
@@ -181,6 +226,20 @@ class SqsEventSamplesTest {
         event.getRecords().forEach(r -> r.getAttributes().put("ApproximateReceiveCount", String.valueOf(MAX_RECEIVE_COUNT)));
         assertThat(expectedFailures(event, Downstream.TRANSIENT)).isEmpty();
         check(event, Downstream.TRANSIENT);
+    }
+
+    @ParameterizedTest
+    @Event(value = "sqs/fifo-batch.json", type = SQSEvent.class)
+    void fifoSample_aTransientFailureHoldsTheRestOfItsGroupUnrun(SQSEvent event) {
+        List<String> ids = event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+        // customer-42's django.task (1st) and customer-7's webhook (2nd) are retried: everything behind them is held.
+        assertThat(held(event, Downstream.TRANSIENT)).containsExactly(ids.get(2), ids.get(3), ids.get(4), ids.get(5));
+
+        check(event, Downstream.TRANSIENT);
+
+        assertThat(httpCalls).containsOnly(Map.entry("django.task", 1), Map.entry("webhook", 1));
+        assertThat(sns.calls).as("the held sns.publish").hasValue(0);
+        assertThat(events.calls).as("the held events.put").hasValue(0);
     }
 
     @ParameterizedTest

@@ -53,6 +53,13 @@ final class TestJobs {
                 FakeSqs.SOURCE_ARN, null, attributes);
     }
 
+    /** A message of a FIFO queue's message group. */
+    static ReceivedMessage fifoMessage(String body, String group, int receiveCount) {
+        int n = MESSAGE_IDS.incrementAndGet();
+        return new ReceivedMessage("msg-" + n, "rh-" + n, body, receiveCount, 1_767_225_600_000L,
+                FakeSqs.SOURCE_ARN, group, Map.of());
+    }
+
     static List<String> ids(List<ReceivedMessage> messages) {
         return messages.stream().map(ReceivedMessage::messageId).toList();
     }

@@ -3,13 +3,13 @@ package dev.outrigger.schedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.core.EnvelopeSchema;
 import dev.outrigger.core.Json;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The Input a schedule gives the hook function:
@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  * "execution_id": "<aws.scheduler.execution-id>", "args": …}}; Scheduler replaces the placeholders.
  */
 public record HookInput(String hook, Mode mode, Instant scheduledTime, String executionId, JsonNode args) {
-    /** Names go into a URL path and a job id: no slashes, dots-and-colons style names only. */
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:-]{0,95}");
+    /**
+     * The schema's $defs/hookName, the grammar Django's @outrigger_hook registers names by. Names go into a URL path
+     * ({@code hooks/<name>}), a job id and, in enqueue mode, a task name; the grammar is safe for all three.
+     */
+    static final EnvelopeSchema.NameGrammar NAME = EnvelopeSchema.get().hookName();
 
     public enum Mode { CALL, ENQUEUE }
 
@@ -43,8 +46,8 @@ public record HookInput(String hook, Mode mode, Instant scheduledTime, String ex
         if (!(hook instanceof String h) || h.isBlank()) {
             throw new InvalidHookInputException("input has no \"hook\" name: " + keys(in));
         }
-        if (!NAME.matcher(h).matches()) {
-            throw new InvalidHookInputException("hook name '" + shorten(h) + "' is not a name (letters, digits, _ . : -, at most 96)");
+        if (!NAME.accepts(h)) {
+            throw new InvalidHookInputException("hook name '" + shorten(h) + "' is not a hook name (" + NAME.describe() + ")");
         }
         Object m = in.getOrDefault("mode", "call");
         Mode mode = switch (String.valueOf(m)) {
@@ -64,7 +67,13 @@ public record HookInput(String hook, Mode mode, Instant scheduledTime, String ex
         }
         Object ex = in.get("execution_id");
         JsonNode args = in.get("args") == null ? NullNode.getInstance() : Json.MAPPER.valueToTree(in.get("args"));
-        return new HookInput(h, mode, scheduled, ex == null ? null : String.valueOf(ex), args);
+        HookInput input = new HookInput(h, mode, scheduled, ex == null ? null : String.valueOf(ex), args);
+        if (!EnvelopeSchema.get().jobId().accepts(input.jobId())) {
+            // Only a scheduled time with a long fraction can do this: Scheduler's are whole seconds.
+            throw new InvalidHookInputException("hook '" + h + "': the job id " + shorten(input.jobId()) + " is not a job id ("
+                    + EnvelopeSchema.get().jobId().describe() + ")");
+        }
+        return input;
     }
 
     private static String keys(Map<String, Object> in) {

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
+import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.Json;
 import dev.outrigger.core.SecretSource;
 import dev.outrigger.core.SignedDjangoClient;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,13 +18,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 class ScheduledHookRunnerIT {
     static final String SECRET = "test-secret-not-for-prod";
@@ -197,7 +207,7 @@ class ScheduledHookRunnerIT {
     @Test
     void djangoDown_throwsClearError() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         ScheduledHookHandler down = handlerFor(URI.create("http://127.0.0.1:" + port + "/internal/outrigger/"), SECRET,
@@ -208,5 +218,52 @@ class ScheduledHookRunnerIT {
                 .hasMessageContaining("cannot connect to Django at http://127.0.0.1:" + port)
                 .satisfies(e -> assertThat(((HookFailedException) e).status()).isZero());
         assertThat(parked).as("no answer is transient: Scheduler retries it").isEmpty();
+    }
+
+    /**
+     * Lambda Managed Instances: 50 invocations at once through one {@link ScheduledHookHandler} built the production
+     * way (its Env), half calling Django, half enqueueing on embedded ElasticMQ; each ends as it would alone.
+     */
+    @Test
+    void fiftyConcurrentInvocations_ofOneHandler_eachCallAndEnqueueEndsAsAlone() throws Exception {
+        SQSRestServer elasticMq = SQSRestServerBuilder.withPort(0)
+                .withInterface("127.0.0.1").start();
+        int port = elasticMq.waitUntilStarted().localAddress().getPort();
+        Env env = Env.of(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port,
+                "DJANGO_BASE_URL", django.baseUrl().toString(), "OUTRIGGER_SIGNING_SECRET", SECRET));
+        try (SqsClient sqs = AwsClientConfig.configure(
+                SqsClient.builder(), env, "SQS").build()) {
+            String queue = sqs.createQueue(b -> b.queueName("hook-jobs")).queueUrl();
+            ScheduledHookHandler shared = new ScheduledHookHandler(env.with(ScheduledHookRunner.QUEUE_URL_ENV, queue));
+            int n = 50;
+            List<Map<String, Object>> results = ScheduleGroupToggleTest.concurrently(n, i -> shared.handleRequest(Map.of(
+                    "hook", "h" + i, "mode", i % 2 == 0 ? "call" : "enqueue", "scheduled_time", "2026-11-21T03:00:00Z",
+                    "execution_id", "exec-" + i), null));
+            Set<String> enqueued = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                Map<String, Object> out = results.get(i);
+                assertThat(out).containsEntry("job_id", "hook:h" + i + ":2026-11-21T03:00:00Z");
+                if (i % 2 == 0) {
+                    assertThat(out).containsEntry("status", 200);
+                } else {
+                    assertThat(out).containsEntry("queue_url", queue).containsKey("message_id");
+                    enqueued.add("hook:h" + i + ":2026-11-21T03:00:00Z");
+                }
+            }
+            assertThat(django.calls).hasSize(n / 2).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+            assertThat(django.ran).containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).filter(i -> i % 2 == 0)
+                    .mapToObj(i -> "hook:h" + i + ":2026-11-21T03:00:00Z").toList());
+            Set<String> received = new HashSet<>();
+            List<Message> got;
+            do {
+                got = sqs.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                for (var m : got) {
+                    received.add(JobEnvelope.parse(m.body()).id());
+                }
+            } while (!got.isEmpty());
+            assertThat(received).isEqualTo(enqueued);
+        } finally {
+            elasticMq.stopAndWait();
+        }
     }
 }

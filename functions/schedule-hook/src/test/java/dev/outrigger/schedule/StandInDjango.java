@@ -36,7 +36,7 @@ final class StandInDjango implements AutoCloseable {
     private static final String BASE_PATH = "/internal/outrigger/";
 
     StandInDjango(String secret) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);   // room for 50 callers at once
         server.createContext(BASE_PATH + "hooks/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String route = ex.getRequestURI().getPath().substring(BASE_PATH.length());

@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Shared helpers of the end-to-end tests: the repository root, the `aws` CLI, polling with a deadline, queue counts. */
-final class E2e {
+public final class E2e {
     private E2e() {
     }
 
@@ -39,7 +39,7 @@ final class E2e {
     }
 
     /** Polls until the condition holds; fails with the description (and the last state) at the deadline. */
-    static void await(String what, Duration deadline, BooleanSupplier condition) {
+    public static void await(String what, Duration deadline, BooleanSupplier condition) {
         if (!poll(deadline, condition)) {
             throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for: " + what);
         }

@@ -1,6 +1,7 @@
 package dev.outrigger.local.cli;
 
 import dev.outrigger.local.runtime.EnvFiles;
+import dev.outrigger.local.runtime.LocalLogging;
 import dev.outrigger.local.runtime.LocalRuntime;
 import dev.outrigger.local.runtime.RuntimeOptions;
 import java.net.URI;
@@ -32,8 +33,24 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--events-forward", description = "POST events put on BUS to URL, BUS=URL (repeatable)")
     Map<String, String> eventForwards = new LinkedHashMap<>();
 
+    @Option(names = "--log-format", defaultValue = "console", converter = LogFormatConverter.class,
+            description = "console: one line per job outcome and log event (EMF metrics go to .outrigger/metrics.jsonl); "
+                    + "json: the functions' JSON lines as Lambda logs them (default: ${DEFAULT-VALUE})")
+    LocalLogging.Format logFormat;
+
+    static final class LogFormatConverter implements picocli.CommandLine.ITypeConverter<LocalLogging.Format> {
+        @Override
+        public LocalLogging.Format convert(String value) {
+            return LocalLogging.Format.parse(value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        // First: the functions' log lines go through the runtime's configuration from the very first one.
+        LocalLogging.use(logFormat, stateDir(common.template).resolve("metrics.jsonl"));
+        // The shutdown hook below stops ElasticMQ; Pekko's own JVM hook would only race it and warn at Ctrl-C.
+        System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         RuntimeOptions.Builder b = RuntimeOptions.builder(common.template).envFile(common.envFile).parameters(common.params)
                 .port(port).dataDir(dataDir).region(common.region);
         snsForwards.forEach((topic, url) -> b.snsForward(topic, uri("--sns-forward", url)));
@@ -48,6 +65,7 @@ final class UpCommand implements Callable<Integer> {
             System.out.println("Stopping: waiting for in-flight invocations…");
             int released = rt.stop();
             System.out.println("Stopped. " + released + " unfinished message(s) returned to their queues.");
+            LocalLogging.shutdown();
             done.countDown();
         }, "outrigger-shutdown"));
         Banner.print(rt, System.out);

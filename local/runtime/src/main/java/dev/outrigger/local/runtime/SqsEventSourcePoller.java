@@ -42,8 +42,10 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  *   <li>with ReportBatchItemFailures only the listed itemIdentifiers stay; an empty or null batchItemFailures
  *       means success; a null/empty itemIdentifier, an id not in the batch or a response that is not
  *       {"batchItemFailures": [...]} fails the whole batch; without it, success deletes all;</li>
- *   <li>FIFO: a failed message keeps every later message of its group in that batch (they are not deleted), so a
- *       group is never processed out of order.</li>
+ *   <li>FIFO queues: batches come in each message group's order, and what is not listed is deleted, as on any
+ *       queue. Keeping a group's order after a failure is the function's job, as Lambda leaves it
+ *       (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html): the job worker lists the
+ *       failed message and every later one of its group. A function that does not is reordered here as in AWS.</li>
  * </ul>
  * {@link #stop(Duration)} stops receiving, waits for in-flight invocations up to a bound, then makes every
  * message not yet acknowledged visible again (ChangeMessageVisibility 0), so nothing waits out a visibility timeout.
@@ -220,9 +222,6 @@ public final class SqsEventSourcePoller {
             console.println("[" + fn + "] invalid batch response, the whole batch fails: " + e.getMessage());
             return all;
         }
-        if (queue.fifo()) {
-            failed = withLaterMessagesOfFailedGroups(messages, failed);
-        }
         return failed;
     }
 
@@ -269,21 +268,6 @@ public final class SqsEventSourcePoller {
             ids.add(id.asText());
         }
         return ids;
-    }
-
-    /** FIFO: after a failed message, every later message of the same group in the batch stays too. */
-    static Set<String> withLaterMessagesOfFailedGroups(List<Message> messages, Set<String> failed) {
-        Set<String> keep = new HashSet<>(failed);
-        Set<String> blockedGroups = new HashSet<>();
-        for (Message m : messages) {
-            String group = m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
-            if (blockedGroups.contains(group)) {
-                keep.add(m.messageId());
-            } else if (failed.contains(m.messageId())) {
-                blockedGroups.add(group);
-            }
-        }
-        return keep;
     }
 
     private void deleteAll(List<DeleteMessageBatchRequestEntry> entries) {

@@ -82,7 +82,10 @@ public final class TestHandlers {
         }
     }
 
-    /** FIFO: fails "A-2" once but (wrongly) goes on processing A-3, which the runtime must not delete. */
+    /**
+     * FIFO, deliberately naive: fails "A-2" once but goes on processing A-3 and does not list it, so Lambda (and the
+     * runtime) deletes A-3 before A-2 is done: the reordering AWS would show.
+     */
     public static final class Ordered implements RequestHandler<SQSEvent, SQSBatchResponse> {
         @Override
         public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
