@@ -101,7 +101,7 @@ public final class ScheduledHookRunner {
             throw invalid;
         }
         Object hook = input == null ? null : input.get("hook");
-        String name = hook instanceof String h && HookInput.NAME.matcher(h).matches() ? h : null;
+        String name = hook instanceof String h && HookInput.NAME.accepts(h) ? h : null;
         HookDeadLetters.DeadLetter d = new HookDeadLetters.DeadLetter(Json.MAPPER.valueToTree(input).toString(),
                 "InvalidHookInput", invalid.getMessage(), null, name == null ? "hook" : "hook:" + name, clock.instant());
         deadLetters.get().send(d);

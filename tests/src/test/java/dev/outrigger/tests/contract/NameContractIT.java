@@ -19,12 +19,14 @@ import dev.outrigger.worker.DjangoTaskHandler;
 import dev.outrigger.worker.JobAttempt;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -117,7 +119,8 @@ class NameContractIT {
         new ScheduledHookRunner(null, (url, body) -> {
             sent.add(body);
             return "m-1";
-        }, Env.of(Map.of(ScheduledHookRunner.QUEUE_URL_ENV, "http://127.0.0.1:1/000000000000/jobs")), Duration.ofSeconds(5))
+        }, Optional.empty(), Env.of(Map.of(ScheduledHookRunner.QUEUE_URL_ENV, "http://127.0.0.1:1/000000000000/jobs")),
+                Duration.ofSeconds(5), Clock.systemUTC())
                 .run(HookInput.parse(input));
 
         JobEnvelope job = JobEnvelope.parse(sent.getFirst());   // the worker's own parse: the derived id is a job id
