@@ -272,7 +272,10 @@ class LocalSchedulerIT {
                     import datetime, sys
                     import django
                     from django.conf import settings
-                    settings.configure(OUTRIGGER={"QUEUES": {"default": sys.argv[1]}, "REGION": "us-east-1"})
+                    from urllib.parse import urlsplit
+                    sqs_endpoint = "{0.scheme}://{0.netloc}".format(urlsplit(sys.argv[1]))
+                    settings.configure(OUTRIGGER={"QUEUES": {"default": sys.argv[1]}, "REGION": "us-east-1",
+                                                  "ENDPOINT_URL": sqs_endpoint})
                     django.setup()
                     from outrigger_django import deferred, publisher
                     job = publisher.prepare("django.task", {"task": "shop.tasks.x", "args": [], "kwargs": {}}, job_id="boto3-1")
