@@ -5,6 +5,8 @@ import dev.outrigger.core.Json;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,14 +17,17 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Where a source queue's dead letters go and how many receives it allows, read from its RedrivePolicy once per queue
  * and cached for the life of the container
  * (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-configure-dead-letter-queue.html).
- * A failed lookup is not cached, so the next batch tries again.
+ * One lookup per queue at a time: invocations that need the same queue while it is being looked up wait for that
+ * lookup instead of making their own (on Lambda Managed Instances many invocations start together, and a burst of
+ * identical GetQueueUrl/GetQueueAttributes calls would only slow every one of them). A failed lookup is not cached,
+ * so the next batch tries again.
  */
 public class QueueRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(QueueRoutes.class);
 
     private final java.util.function.Supplier<SqsClient> sqs;
     private final Optional<String> dlqUrlOverride;
-    private final Map<String, Route> cache = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Route>> cache = new ConcurrentHashMap<>();
 
     /**
      * @param queueName       the source queue's name (the last part of its ARN), for the DLQ attribute
@@ -38,13 +43,24 @@ public class QueueRoutes {
     }
 
     public Route route(String sourceQueueArn) {
-        Route cached = cache.get(sourceQueueArn);
-        if (cached != null) {
-            return cached;
+        CompletableFuture<Route> mine = new CompletableFuture<>();
+        CompletableFuture<Route> existing = cache.putIfAbsent(sourceQueueArn, mine);
+        if (existing != null) {
+            try {
+                return existing.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
         }
-        Route route = lookUp(sourceQueueArn);
-        cache.putIfAbsent(sourceQueueArn, route);
-        return route;
+        try {
+            Route route = lookUp(sourceQueueArn);
+            mine.complete(route);
+            return route;
+        } catch (RuntimeException e) {
+            cache.remove(sourceQueueArn, mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
     }
 
     private Route lookUp(String sourceQueueArn) {
