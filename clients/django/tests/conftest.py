@@ -106,11 +106,16 @@ def sqs(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     client = publisher.sqs_client()
     sent = []
+    batches = []
 
     def capture(params, **kwargs):
         sent.append(dict(params))
 
+    def capture_batch(params, **kwargs):
+        batches.append(dict(params))
+
     client.meta.events.register("provide-client-params.sqs.SendMessage", capture)
+    client.meta.events.register("provide-client-params.sqs.SendMessageBatch", capture_batch)
     stub = Stubber(client)
     stub.activate()
     # keep this client even when a test changes settings (which resets the package's client cache)
@@ -120,6 +125,17 @@ def sqs(monkeypatch):
         for _ in range(n):
             stub.add_response("send_message", {"MessageId": str(uuid.uuid4()), "MD5OfMessageBody": "0" * 32})
 
-    yield SimpleNamespace(client=client, sent=sent, expect=expect, stub=stub)
+    def expect_batch(entries, failed=None):
+        """One SendMessageBatch answer for a request of `entries` entries (Ids "0".."n-1"); failed: {id: (code,
+        sender_fault)} are reported failed, the others successful."""
+        failed = failed or {}
+        stub.add_response("send_message_batch", {
+            "Successful": [{"Id": str(i), "MessageId": str(uuid.uuid4()), "MD5OfMessageBody": "0" * 32}
+                           for i in range(entries) if str(i) not in failed],
+            "Failed": [{"Id": i, "SenderFault": fault, "Code": code, "Message": f"{code} for entry {i}"}
+                       for i, (code, fault) in failed.items()]})
+
+    yield SimpleNamespace(client=client, sent=sent, batches=batches, expect=expect, expect_batch=expect_batch, stub=stub)
     stub.deactivate()
     client.meta.events.unregister("provide-client-params.sqs.SendMessage", capture)
+    client.meta.events.unregister("provide-client-params.sqs.SendMessageBatch", capture_batch)
