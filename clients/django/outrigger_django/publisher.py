@@ -210,14 +210,22 @@ def publish_on_commit(type, payload, *, queue="default", delay_seconds=0, job_id
 
 
 def task_job(task, args=None, kwargs=None, **options):
-    """publish()'s arguments for a django.task job of task: {"type", "payload", **options}."""
+    """publish()'s arguments for a django.task job of task: {"type", "payload", **options}. For a task registered here
+    with @outrigger_task, its queue, time_limit and max_retries are the defaults of queue, timeout_s and
+    max_attempts."""
+    from .registry import get_task
+
+    registered = get_task(task)
+    if registered is not None:
+        for option, value in registered.envelope_options().items():
+            options.setdefault(option, value)
     return {"type": "django.task", "payload": {"task": task, "args": list(args or []), "kwargs": dict(kwargs or {})},
             **options}
 
 
 def publish_task(task, args=None, kwargs=None, *, on_commit=False, **options):
-    """publish("django.task", {"task": task, "args": [...], "kwargs": {...}}, **options)
-    (publish_on_commit when on_commit=True)."""
+    """publish("django.task", {"task": task, "args": [...], "kwargs": {...}}, **options) with the task's registered
+    defaults (task_job), or publish_on_commit when on_commit=True."""
     job = task_job(task, args, kwargs, **options)
     send = publish_on_commit if on_commit else publish
     return send(job.pop("type"), job.pop("payload"), **job)

@@ -3,6 +3,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from django.conf import settings
 
@@ -87,11 +88,12 @@ def tasks_framework():
 @pytest.fixture(autouse=True)
 def _reset_outrigger_state():
     from outrigger_django import maintenance, publisher
-    from testapp.outrigger_tasks import BLOCKING, FLAKY
+    from testapp.outrigger_tasks import BLOCKING, CELERY, FLAKY
 
     maintenance.forget_cached_state()
     publisher.reset_clients()
     FLAKY["failures_left"] = 0
+    CELERY["raise"].clear()
     BLOCKING["entered"].clear()
     BLOCKING["release"].clear()
     yield
@@ -139,3 +141,29 @@ def sqs(monkeypatch):
     stub.deactivate()
     client.meta.events.unregister("provide-client-params.sqs.SendMessage", capture)
     client.meta.events.unregister("provide-client-params.sqs.SendMessageBatch", capture_batch)
+
+
+@pytest.fixture
+def scheduler(monkeypatch):
+    """The package's Scheduler client, serialising for real but answering from here: records each request body."""
+    client = publisher.aws_client("scheduler", None)
+    sent = []
+
+    class Raw:
+        def __init__(self, data):
+            self.data = data
+
+        def stream(self, **_):
+            yield self.data
+
+    def answer(request, **_):
+        sent.append({"url": request.url, "method": request.method, "body": json.loads(request.body)})
+        return AWSResponse(request.url, 200, {"Content-Type": "application/json"},
+                           Raw(b'{"ScheduleArn":"arn:aws:scheduler:eu-west-1:123456789012:schedule/g/n"}'))
+
+    client.meta.events.register("before-send.scheduler.CreateSchedule", answer, unique_id="test-scheduler")
+    monkeypatch.setattr(publisher, "aws_client", lambda service, endpoint: client)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    yield sent
+    client.meta.events.unregister("before-send.scheduler.CreateSchedule", unique_id="test-scheduler")
