@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home),
     path("example/records", views.records),
     path("example/publish", views.publish_view),
+    path("example/celery", views.celery_call_view),
     path("internal/outrigger/", include("outrigger_django.urls")),
 ]

@@ -52,6 +52,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code outrigger_django.publish_on_commit} (boto3 against the runtime's ElasticMQ) → the job-worker function polls
  * the queue → a signed call → Django runs the task.
  *
+ * <p>The template is template.yaml as a user extends it ({@link #extendedTemplate}): with the FIFO job queue and worker
+ * its comments document, uncommented, and the example's converted Celery schedules (the README's migration guide)
+ * pasted under Resources. So the Celery call sites, FIFO and fair queues, and the converted beat schedule run here
+ * through the real worker and schedule-hook functions.
+ *
  * <p>Django is one of the supported versions, run through {@code clients/django/with-django}: the system property
  * {@code outrigger.django} or else the environment variable {@code OUTRIGGER_DJANGO} picks it (4.2, 5.2 or 6.1);
  * the default is {@value #DEFAULT_DJANGO}, the newest. Skipped (with the reason) only when that Django is not
@@ -66,11 +71,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 class DjangoEndToEndIT {
     static final String DEFAULT_DJANGO = "6.1";
     /** The Django version under test, as with-django names it. */
-    private static final String DJANGO = System.getProperty("outrigger.django",
+    static final String DJANGO = System.getProperty("outrigger.django",
             System.getenv().getOrDefault("OUTRIGGER_DJANGO", DEFAULT_DJANGO));
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     /** The task the direct signed calls run. */
     private static final DjangoRoute RECORD = DjangoRoute.task("example.record");
+    private static final int MAIL_FAILS_FIRST = 2;
 
     private final String secret = "e2e-" + UUID.randomUUID();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -99,6 +105,7 @@ class DjangoEndToEndIT {
         int djangoPort = freePort();
         djangoBase = URI.create("http://127.0.0.1:" + djangoPort + "/");
         // What a developer puts in the --env-file of `outrigger local up`. The ARN is blanked: locally the literal wins.
+        Path template = extendedTemplate(root, tmp);
         Path envFile = tmp.resolve("local.env");
         Files.writeString(envFile, String.join("\n",
                 "DJANGO_BASE_URL=" + djangoBase + "internal/outrigger/",
@@ -115,12 +122,14 @@ class DjangoEndToEndIT {
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
+        // the example's stand-in mail server fails the first two tries of every receipt (billing/mail.py)
+        env.put("EXAMPLE_MAIL_FAILS_FIRST", Integer.toString(MAIL_FAILS_FIRST));
         Path log = tmp.resolve("django.log");
         // migrate needs no queue: it runs while the runtime starts
         Process migrate = python(example, env, "manage.py", "migrate", "-v", "0").redirectOutput(log.toFile()).start();
         try {
             // Schedules created DISABLED: nothing fires by the clock; the hook test fires clearsessions with fireNow.
-            runtime = LocalRuntime.start(RuntimeOptions.builder(root.resolve("template.yaml")).port(0).envFile(envFile)
+            runtime = LocalRuntime.start(RuntimeOptions.builder(template).port(0).envFile(envFile)
                     .parameter("SchedulesEnabled", "false").extension(scheduler).serviceLoaderExtensions(false)
                     .stopGrace(Duration.ofSeconds(3)).console(System.out).build());
             timing("runtime started", t0);
@@ -132,6 +141,13 @@ class DjangoEndToEndIT {
         }
         assertThat(migrate.exitValue()).withFailMessage(() -> "manage.py migrate failed:\n" + tail(log)).isZero();
         env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));
+        env.put("OUTRIGGER_QUEUE_URL_HEAVY", runtime.queueUrl("JobsHeavyQueue"));
+        env.put("OUTRIGGER_QUEUE_URL_ORDERS", runtime.queueUrl("JobsOrdersQueue"));
+        // jobs due more than 15 minutes ahead: one-time schedules in the template's deferred group, on the emulator
+        env.put("OUTRIGGER_SCHEDULE_GROUP", runtime.template().resources().get("DeferredScheduleGroup").properties()
+                .get("Name").toString());
+        env.put("OUTRIGGER_SCHEDULER_ROLE_ARN", "arn:aws:iam::000000000000:role/outrigger-dev-deferred-scheduler");
+        env.put("OUTRIGGER_SCHEDULER_ENDPOINT_URL", runtime.emulatorEndpoint().toString());
         env.put("OUTRIGGER_ENDPOINT_URL", runtime.sqsEndpoint().toString());
         env.put("AWS_REGION", runtime.template().endpoints().region());
         timing("Django " + djangoVersion + " migrated", t0);
@@ -158,7 +174,7 @@ class DjangoEndToEndIT {
      * python3 with the chosen Django: {@code with-django VERSION python3 ARGS}. with-django ends in exec, so the process
      * started here is python itself, and destroying it stops the server (and, in the sid root, ends its mounts).
      */
-    private static ProcessBuilder python(Path dir, Map<String, String> env, String... args) {
+    static ProcessBuilder python(Path dir, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(withDjango().toString(), DJANGO, "python3"));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -300,6 +316,149 @@ class DjangoEndToEndIT {
         assertThat(taskRows(jobId)).hasSize(1);
     }
 
+    // ---------------------------------------------------------------- moving from Celery (clients/django README)
+
+    @Test
+    void celeryDelay_ofAnAutoretryTask_isRetriedAfterCeleryCountdown_thenRunsOnce() throws Exception {
+        String jobId = celery("billing.tasks.send_receipt", "delay", List.of(7), Map.of());
+        // the stand-in mail server refuses the first tries with ConnectionError: Django answers 500 with Celery's
+        // countdown (retry_backoff=True: 0-1 s, then 0-2 s) as Retry-After, the worker waits that long
+        List<JsonNode> rows = awaitValue("send_receipt ran after its retries", DEADLINE, () -> taskRows(jobId),
+                r -> r.size() == 1);
+        assertThat(rows.get(0).path("attempt").asInt()).isEqualTo(MAIL_FAILS_FIRST + 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("7");
+        assertThat(djangoLog()).contains("failed name=billing.tasks.send_receipt id=" + jobId + " attempt=2");
+        collectDeadLetters();
+        assertThat(deadLetters).doesNotContainKey(jobId);
+    }
+
+    @Test
+    void celeryApplyAsync_anExceptionCeleryWouldNotRetry_endsInTheDlqWithTheReason() throws Exception {
+        String jobId = celery("billing.tasks.send_receipt", "apply_async", List.of(-1), Map.of(),
+                Map.of("task_id", "e2e-celery-" + UUID.randomUUID()));
+        Message dead = awaitValue("job " + jobId + " in the DLQ", DEADLINE, () -> {
+            collectDeadLetters();
+            return deadLetters.get(jobId);
+        }, m -> m != null);
+        assertThat(dead.messageAttributes().get("outrigger-error").stringValue()).isEqualTo("Http422");
+        assertThat(dead.messageAttributes().get("outrigger-error-message").stringValue())
+                .contains("ValueError is not in autoretry_for: not retried (as in Celery)");
+        assertThat(dead.messageAttributes().get("outrigger-attempts").stringValue()).isEqualTo("1");
+        assertThat(Json.MAPPER.readTree(dead.body()).path("max_attempts").asInt()).as("max_retries=5").isEqualTo(6);
+    }
+
+    @Test
+    void celeryApplyAsync_countdownBeyond15Minutes_isAOneTimeScheduleThatSendsTheJob() throws Exception {
+        String jobId = celery("billing.tasks.send_invoices", "apply_async", List.of(), Map.of("dry_run", true),
+                Map.of("countdown", 7200, "task_id", "e2e-later-" + UUID.randomUUID()));
+        assertThat(taskRows(jobId)).isEmpty();
+        // the runtime's Scheduler holds the one-time schedule; fire it now instead of in two hours
+        LocalScheduler.Firing fired = scheduler.fireNow("task-" + jobId);
+        assertThat(fired.succeeded()).as("the deferred schedule fired: %s", fired.error()).isTrue();
+        List<JsonNode> rows = awaitValue("the deferred job ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("dry run");
+    }
+
+    @Test
+    void tasksFrameworkTask_delay_runsThroughTheWorker() throws Exception {
+        String jobId = celery("billing.reports.build_report", "delay", List.of("2026-11"), Map.of());
+        List<JsonNode> rows = awaitValue("build_report ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("task").asText()).isEqualTo("billing.reports.build_report");
+    }
+
+    @Test
+    void fifoQueue_asTheTemplateDocumentsIt_runsAGroupsJobs_andRefusesAPublishWithoutAGroup() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            jobs.add(Map.of("type", "django.task", "queue", "orders", "group", tenant,
+                    "payload", Map.of("task", "billing.tasks.send_digest", "args", List.of(tenant + ":" + i))));
+        }
+        HttpResponse<String> sent = postJson("example/celery", Map.of("call", "publish_many", "jobs", jobs));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        List<String> labels = awaitValue("the group's 12 jobs ran", DEADLINE, () -> records().path("tasks").findValuesAsText("label")
+                .stream().filter(l -> l.startsWith(tenant + ":")).toList(), l -> l.size() >= 12);
+        // each once; the order within a batch is the worker's to keep (JobWorker), not asserted here
+        assertThat(labels).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.range(0, 12).mapToObj(i -> tenant + ":" + i).toList());
+
+        HttpResponse<String> refused = postJson("example/celery", Map.of("call", "publish_many", "jobs", List.of(
+                Map.of("type", "django.task", "queue", "orders", "payload", Map.of("task", "billing.tasks.send_digest")))));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("is a FIFO queue: give group=").contains("nothing was sent");
+    }
+
+    @Test
+    void fairQueue_aGroupOnTheStandardQueue_isAccepted_andRuns() throws Exception {
+        String jobId = celery("billing.tasks.send_digest", "apply_async", List.of("fair"), Map.of(),
+                Map.of("group", "tenant-" + UUID.randomUUID()));
+        List<JsonNode> rows = awaitValue("the job with a group ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("fair");
+    }
+
+    @Test
+    void convertedBeatSchedule_pastedIntoTheTemplate_enqueuesItsTaskThroughTheScheduleHook() throws Exception {
+        // example/celery-migration/schedules.yaml: the django-celery-beat row, converted
+        LocalScheduler.Firing fired = scheduler.fireNow("monthly-invoices");
+        assertThat(fired.succeeded()).as("monthly-invoices fired: %s", fired.error()).isTrue();
+        JsonNode input = Json.MAPPER.readTree(fired.input());
+        String jobId = "hook:billing.tasks.send_invoices:" + input.path("scheduled_time").asText();
+        List<JsonNode> rows = awaitValue("send_invoices ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("sent");   // kwargs {"dry_run": false}
+    }
+
+    /** POST /example/celery: a Celery call site in the example (delay, or apply_async with options). */
+    private String celery(String task, String call, List<Object> args, Map<String, Object> kwargs) throws Exception {
+        return celery(task, call, args, kwargs, Map.of());
+    }
+
+    private String celery(String task, String call, List<Object> args, Map<String, Object> kwargs,
+                          Map<String, Object> options) throws Exception {
+        HttpResponse<String> r = postJson("example/celery", Map.of("task", task, "call", call, "args", args,
+                "kwargs", kwargs, "options", options));
+        assertThat(r.statusCode()).as("%s.%s: %s", task, call, r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body()).path("job_id").asText();
+    }
+
+    private HttpResponse<String> postJson(String path, Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(djangoBase.resolve(path)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * template.yaml as a user extends it: the FIFO job queue and its worker that its comments document, uncommented
+     * (those lines start with "  # " and follow "  # JobsOrdersDLQ:" / "  # OrdersJobWorkerFunction:" to the next
+     * blank line), and the example's converted Celery schedules under Resources. Written to dir, so DefinitionUri
+     * paths are made absolute.
+     */
+    static Path extendedTemplate(Path root, Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean documented = false;
+        int uncommented = 0;
+        for (String line : Files.readAllLines(root.resolve("template.yaml"))) {
+            if (line.equals("  # JobsOrdersDLQ:") || line.equals("  # OrdersJobWorkerFunction:")) {
+                documented = true;
+            } else if (line.isBlank()) {
+                documented = false;
+            }
+            if (documented && line.startsWith("  #")) {
+                line = line.startsWith("  # ") ? "  " + line.substring(4) : "";
+                uncommented++;
+            }
+            if (line.equals("Outputs:")) {
+                String schedules = Files.readString(root.resolve("clients/django/example/celery-migration/schedules.yaml"));
+                out.add(schedules.substring(schedules.indexOf("Resources:\n") + "Resources:\n".length()));
+            }
+            out.add(line.replace("DefinitionUri: statemachines/", "DefinitionUri: " + root.resolve("statemachines") + "/"));
+        }
+        assertThat(uncommented).as("template.yaml documents a FIFO job queue and its worker").isGreaterThan(40);
+        Path template = dir.resolve("template.yaml");
+        Files.write(template, out);
+        return template;
+    }
+
     /** Invokes template.yaml's schedule-hook function once, as Scheduler does, and returns what it reports. */
     private Map<String, Object> invokeHookFunction(String inputJson) throws Exception {
         LocalFunction fn = runtime.functions().values().stream()
@@ -434,11 +593,11 @@ class DjangoEndToEndIT {
 
     // ------------------------------------------------------------------------------------------------------ set-up
 
-    private static Path withDjango() {
+    static Path withDjango() {
         return repositoryRoot().resolve("clients/django/with-django");
     }
 
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         String property = System.getProperty("outrigger.root");
         Path start = property != null ? Path.of(property) : Path.of("").toAbsolutePath();
         for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
@@ -509,7 +668,7 @@ class DjangoEndToEndIT {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
@@ -520,7 +679,7 @@ class DjangoEndToEndIT {
         }
     }
 
-    private String djangoLog() throws IOException {
+    String djangoLog() throws IOException {
         return Files.readString(tmp.resolve("django.log"));
     }
 
