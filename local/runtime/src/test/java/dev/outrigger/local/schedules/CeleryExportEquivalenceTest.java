@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.zone.ZoneOffsetTransition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,17 +67,7 @@ class CeleryExportEquivalenceTest {
             SourceEntry entry = e.getValue().getFirst().source();
             assertThat(e.getValue().getFirst().warnings()).as("%s differs from Celery but has no warning", name).isNotEmpty();
             if (entry.source() instanceof ScheduleSource.Interval i) {
-                assertThat(aws.getFirst()).as("%s: first run", name).isEqualTo(original.getFirst());
-                assertThat(ScheduleEquivalenceTest.gaps(aws)).as("%s: the rate's runs", name).containsOnly(i.every());
-                for (int k = 1; k < original.size(); k++) {
-                    Duration gap = Duration.between(original.get(k - 1), original.get(k));
-                    if (!gap.equals(i.every())) {
-                        ZoneOffsetTransition tr = entry.zone().getRules().nextTransition(original.get(k - 1));
-                        assertThat(tr.getInstant()).as("%s: Celery's interval ending %s spans a DST change", name,
-                                original.get(k)).isBefore(original.get(k).plusSeconds(1));
-                        assertThat(gap.minus(i.every()).abs()).isEqualTo(tr.getDuration().abs());
-                    }
-                }
+                ScheduleEquivalenceTest.assertIntervalDiffersOnlyByDst(name, original, aws, i.every(), entry.zone());
                 continue;
             }
             List<Instant> diff = new ArrayList<>(ScheduleConverter.minus(original, aws));

@@ -118,18 +118,7 @@ class ScheduleEquivalenceTest {
         warned++;
         assertThat(warnings).as("%s in %s differs from EventBridge but has no DST warning", text, zone).isNotEmpty();
         if (entry.source() instanceof ScheduleSource.Interval i) {
-            assertThat(converted.getFirst()).isEqualTo(original.getFirst());
-            assertThat(gaps(converted)).as("the rate's runs").containsOnly(i.every());
-            for (int k = 1; k < original.size(); k++) {
-                Duration gap = Duration.between(original.get(k - 1), original.get(k));
-                if (!gap.equals(i.every())) {
-                    ZoneOffsetTransition tr = zone.getRules().nextTransition(original.get(k - 1));
-                    assertThat(tr.getInstant()).as("Celery's interval ending %s spans a DST change", original.get(k))
-                            .isBefore(original.get(k).plusSeconds(1));
-                    assertThat(gap.minus(i.every()).abs()).as("it is the period +/- the change, at %s", original.get(k))
-                            .isEqualTo(tr.getDuration().abs());
-                }
-            }
+            assertIntervalDiffersOnlyByDst(text + " in " + zone, original, converted, i.every(), zone);
             return;
         }
         List<Instant> diff = new ArrayList<>(ScheduleConverter.minus(original, converted));
@@ -157,6 +146,26 @@ class ScheduleEquivalenceTest {
         long h = 6 * 3600;
         return prev != null && Math.abs(i.getEpochSecond() - prev.getInstant().getEpochSecond()) <= h
                 || next != null && Math.abs(next.getInstant().getEpochSecond() - i.getEpochSecond()) <= h;
+    }
+
+    /**
+     * A rate's runs (converted) are one period apart from Celery's first run; Celery's (original) too, except where one
+     * interval spans a DST change and is the period plus or minus that change.
+     */
+    static void assertIntervalDiffersOnlyByDst(String what, List<Instant> original, List<Instant> converted, Duration every,
+                                               ZoneId zone) {
+        assertThat(converted.getFirst()).as("%s: first run", what).isEqualTo(original.getFirst());
+        assertThat(gaps(converted)).as("%s: the rate's runs", what).containsOnly(every);
+        for (int k = 1; k < original.size(); k++) {
+            Duration gap = Duration.between(original.get(k - 1), original.get(k));
+            if (!gap.equals(every)) {
+                ZoneOffsetTransition tr = zone.getRules().nextTransition(original.get(k - 1));
+                assertThat(tr.getInstant()).as("%s: Celery's interval ending %s spans a DST change", what, original.get(k))
+                        .isBefore(original.get(k).plusSeconds(1));
+                assertThat(gap.minus(every).abs()).as("%s: it is the period +/- the change, at %s", what, original.get(k))
+                        .isEqualTo(tr.getDuration().abs());
+            }
+        }
     }
 
     static List<Duration> gaps(List<Instant> instants) {
