@@ -206,3 +206,25 @@ def test_framework_apply_async_refuses_what_it_cannot_honour(sqs, tasks_framewor
     with pytest.raises(TypeError, match="retry_policy="):
         tasks.add.apply_async((1, 2), retry_policy={"max_retries": 3})
     assert sqs.sent == [] and not OutriggerJobRun.objects.exists()
+
+
+def test_the_readmes_call_site_snippet_runs_as_written(sqs, scheduler):
+    import re
+    import sys
+    import types
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("### Call sites: `.delay()` and `.apply_async()`"):]
+    (snippet,) = re.findall(r"```python\n(# reports/outrigger_tasks.py\n.*?)```", section, re.S)[:1]
+    module = types.ModuleType("readme_snippet_tasks")
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(snippet, "README.md", "exec"), module.__dict__)
+        sqs.expect()
+        module.receipt_now_and_a_copy_in_an_hour(42)
+    finally:
+        del sys.modules[module.__name__]
+    assert registry.get_task("readme_snippet_tasks.send_receipt") is module.send_receipt
+    assert envelope(sqs.sent[0])["payload"] == {"task": "readme_snippet_tasks.send_receipt", "args": [42], "kwargs": {}}
+    assert scheduler[0]["url"].endswith("/schedules/task-receipt-copy-42")

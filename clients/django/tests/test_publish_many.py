@@ -220,3 +220,17 @@ def test_outrigger_publish_takes_a_group(sqs):
     call_command("outrigger_publish", "--task", "reports.generate", "--group", "tenant-3", stdout=out)
     assert sqs.sent[0]["MessageGroupId"] == "tenant-3"
     assert json.loads(sqs.sent[0]["MessageBody"])["id"] == out.getvalue().strip()
+
+
+def test_the_readmes_publish_many_snippet_runs_as_written(sqs):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (snippet,) = re.findall(r"```python\n(from outrigger_django import publish_many\n.*?)```", readme, re.S)
+    sqs.expect_batch(10)
+    sqs.expect_batch(2)
+    scope = {}
+    exec(compile(snippet, "README.md", "exec"), scope)
+    assert len(scope["job_ids"]) == 12
+    assert sqs.batches[1]["Entries"][1]["MessageGroupId"] == "tenant-42"
