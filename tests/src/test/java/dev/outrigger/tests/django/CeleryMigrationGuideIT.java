@@ -43,7 +43,8 @@ class CeleryMigrationGuideIT {
     void theGuidesCommands_turnItsCeleryProjectIntoWhatTheExampleCarries() throws Exception {
         Path root = DjangoEndToEndIT.repositoryRoot();
         Path example = root.resolve("clients/django/example");
-        org.junit.jupiter.api.Assumptions.assumeFalse(DjangoEndToEndIT.DJANGO.equals("4.2") && !"true".equals(System.getenv("CI")),
+        // Celery is there for 5.2 and 6.1 (the sid root), never for 4.2's Python: skipped there even under CI=true
+        org.junit.jupiter.api.Assumptions.assumeFalse(DjangoEndToEndIT.DJANGO.equals("4.2"),
                 "the guide needs Celery, which Django 4.2's Python (the host's 3.11) does not have");
         Path project = Files.createTempDirectory("outrigger-celery-guide");
         try {
