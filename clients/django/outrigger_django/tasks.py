@@ -186,8 +186,13 @@ class OutriggerBackend(BaseTaskBackend):
         jobs = [job for job, _, _ in prepared]
         try:
             if deferral.scheduled:
-                for job in jobs:
-                    deferral.dispatch(job, description=f"Outrigger deferred task {task.module_path}")
+                for n, job in enumerate(jobs):
+                    try:
+                        deferral.dispatch(job, description=f"Outrigger deferred task {task.module_path}")
+                    except Exception as e:
+                        # the schedules made so far stand (their jobs will run); the rest are not sent
+                        raise BatchNotSent([j.job_id for j in jobs[:n]], [(job, type(e).__name__, str(e))],
+                                           jobs[n + 1:]) from e
             else:
                 publisher.send_many(jobs)
         except BatchNotSent as e:

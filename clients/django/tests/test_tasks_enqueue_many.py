@@ -60,3 +60,21 @@ def test_enqueue_many_beyond_15_minutes_creates_one_schedule_a_job(sqs, schedule
     results = later.enqueue_many([((1,), {"b": 1}), ((2,), {"b": 2})])
     assert sqs.batches == [] and sqs.sent == []
     assert [c["url"].rsplit("/", 1)[1] for c in scheduler] == ["task-" + r.id for r in results]
+
+
+def test_when_a_schedule_cannot_be_made_the_ones_made_stand_and_the_rest_lose_their_rows(sqs, scheduler, monkeypatch):
+    from outrigger_django import deferred
+
+    made = []
+
+    def schedule(job, when, **options):
+        if len(made) == 1:
+            raise RuntimeError("Scheduler throttled")
+        made.append(job.job_id)
+
+    monkeypatch.setattr(deferred, "schedule", schedule)
+    later = tasks.add.using(run_after=timezone.now() + datetime.timedelta(hours=3))
+    with pytest.raises(BatchNotSent) as info:
+        later.enqueue_many([((i,), {"b": i}) for i in range(3)])
+    assert info.value.sent == made and len(info.value.not_tried) == 1
+    assert list(OutriggerJobRun.objects.values_list("job_id", flat=True)) == made
