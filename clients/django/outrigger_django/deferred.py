@@ -28,6 +28,47 @@ def needs_schedule(seconds):
     return seconds > MAX_DELAY_SECONDS
 
 
+class Deferral:
+    """When a job is due, decided once: SQS DelaySeconds (up to 15 minutes) or a one-time schedule (later).
+
+    options: the Tasks backend's scheduler settings (SCHEDULE_GROUP, SCHEDULER_ROLE_ARN, ...), needed only when
+    the job is scheduled; `check` refuses a deferral that can't be made before anything is written or sent."""
+
+    def __init__(self, when, now, options=None, options_name="the OPTIONS of the OutriggerBackend in TASKS"):
+        self.when = when
+        self.options_name = options_name
+        seconds = 0 if when is None else delay_seconds(when, now)
+        self.scheduled = needs_schedule(seconds)
+        self.seconds = seconds
+        # what goes into the envelope's SendMessage: a scheduled job is sent by Scheduler at its time, undelayed
+        self.delay_seconds = 0 if self.scheduled else seconds
+        self.options = options or {}
+
+    def check(self, job):
+        """Raises ImproperlyConfigured / ValueError when the prepared job can't be deferred as decided."""
+        if not self.scheduled:
+            return
+        if not (self.options.get("SCHEDULE_GROUP") and self.options.get("SCHEDULER_ROLE_ARN")):
+            raise ImproperlyConfigured(
+                f"run_after is {self.seconds} s away, beyond SQS's 15-minute delay: set SCHEDULE_GROUP and "
+                f"SCHEDULER_ROLE_ARN in {self.options_name} (template outputs) to defer it with EventBridge Scheduler")
+        if job.fifo:
+            raise ValueError(f"queue {job.queue!r} is a FIFO queue: a job can't be deferred beyond 15 minutes into it "
+                             "(Scheduler's SQS target would need its group)")
+        schedule_name(job.job_id)
+        queue_arn(job.queue_url, "us-east-1")
+
+    def dispatch(self, job, description=""):
+        """Sends the job now (with its DelaySeconds), or creates its one-time schedule. Returns the job id."""
+        if not self.scheduled:
+            return job.send()
+        o = self.options
+        schedule(job, self.when, group=o["SCHEDULE_GROUP"], role_arn=o["SCHEDULER_ROLE_ARN"],
+                 dead_letter_arn=o.get("SCHEDULER_DEAD_LETTER_ARN"), endpoint=o.get("SCHEDULER_ENDPOINT_URL"),
+                 description=description)
+        return job.job_id
+
+
 def schedule_name(job_id):
     name = SCHEDULE_NAME_PREFIX + job_id
     if not _SCHEDULE_NAME.fullmatch(name):

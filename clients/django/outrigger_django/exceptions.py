@@ -82,3 +82,27 @@ class EndpointUrlNotSet(OutriggerError):
 
 class QueueLimitUnknown(OutriggerError):
     """The queue's MaximumMessageSize could not be read (GetQueueAttributes failed); nothing was sent."""
+
+
+class InvalidBatch(OutriggerError, ValueError):
+    """publish_many: one or more entries failed a check, so none was sent. problems: [(index, job id, error)]."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        described = "; ".join(f"entry {index}" + (f" (job id {job_id!r})" if job_id else "") + f": {error}"
+                              for index, job_id, error in self.problems)
+        super().__init__(f"nothing was sent: {described}")
+
+
+class BatchNotSent(OutriggerError):
+    """publish_many sent some jobs but not all. sent: the job ids that were sent; failed: [(PreparedJob, code,
+    message)] that SQS refused or that failed in a request; not_tried: the PreparedJobs after a stop."""
+
+    def __init__(self, sent, failed, not_tried):
+        self.sent = list(sent)
+        self.failed = list(failed)
+        self.not_tried = list(not_tried)
+        reasons = "; ".join(f"{job.job_id} ({code}: {message})" for job, code, message in self.failed)
+        super().__init__(f"{len(self.sent)} job(s) sent, {len(self.failed)} failed: {reasons}"
+                         + (f"; {len(self.not_tried)} not tried: " + ", ".join(j.job_id for j in self.not_tried)
+                            if self.not_tried else ""))

@@ -35,9 +35,26 @@ def _qualname(fn):
     return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 
-def outrigger_task(name):
-    """Registers fn as task `name`; the worker's call runs fn(*payload["args"], **payload["kwargs"])."""
-    return _register(_tasks, "task", name)
+def outrigger_task(name=None, **options):
+    """Registers fn as task `name`; the worker's call runs fn(*payload["args"], **payload["kwargs"]).
+
+    Without a name (@outrigger_task, or @outrigger_task(queue=...)) the name is Celery's default, "<module>.<function>",
+    so beat schedules and call sites that name the Celery task keep working. Returns a calls.RegisteredTask: the
+    function, callable as before, with .delay() and .apply_async(). options are Celery task options: queue,
+    time_limit (the envelope's timeout_s) and the retry options (autoretry_for, dont_autoretry_for, max_retries,
+    retry_backoff, retry_backoff_max, retry_jitter, default_retry_delay, retry_kwargs; see calls.RetryPolicy)."""
+    from .calls import registered_task
+
+    if callable(name):   # bare @outrigger_task
+        return outrigger_task()(name)
+
+    def decorator(fn):
+        task_name = name if name is not None else f"{fn.__module__}.{fn.__name__}"
+        return _register(_tasks, "task", task_name)(registered_task(fn, task_name, options))
+
+    if name is not None:
+        _register(_tasks, "task", name)   # an invalid name fails here, at the decorator
+    return decorator
 
 
 def outrigger_hook(name):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from . import conf, deferred, publisher
-from .exceptions import OutriggerError
+from .exceptions import BatchNotSent, OutriggerError
 from .taskapi import (
     BaseTaskBackend, InvalidTask, Task, TaskContext, TaskError, TaskResult, TaskResultDoesNotExist,
     TaskResultStatus, normalize_json, task_backends, task_enqueued, task_finished, task_started,
@@ -54,10 +54,37 @@ class NotAnOutriggerTask(OutriggerError):
     """What a signed call named is not a Task of an OutriggerBackend; nothing was run."""
 
 
+class OutriggerTask(Task):
+    """A Task of an OutriggerBackend (its task_class): the framework's Task, plus Celery's call sites and bulk enqueue.
+
+    .delay(*args, **kwargs) is .enqueue(*args, **kwargs). .apply_async(args, kwargs, countdown=, eta=, queue=,
+    task_id=, group=) is .using(run_after=..., queue_name=...).enqueue(...) with task_id as the result id (the job
+    id) and group as the SQS MessageGroupId (FIFO queues need one). Other Celery options are refused with the reason
+    (calls.UNSUPPORTED_CALL_OPTIONS). .enqueue_many([(args, kwargs), ...]) sends in batches of 10."""
+
+    __slots__ = ()
+
+    def delay(self, *args, **kwargs):
+        return self.enqueue(*args, **kwargs)
+
+    def apply_async(self, args=None, kwargs=None, *, countdown=None, eta=None, queue=None, task_id=None, group=None,
+                    **options):
+        from . import calls
+
+        calls.refuse_unsupported(options)
+        args, kwargs = calls.call_arguments(args, kwargs)
+        task = self.using(run_after=calls.run_after(countdown, eta), queue_name=queue)
+        return task.get_backend()._enqueue(task, args, kwargs, job_id=task_id, group=group)
+
+    def enqueue_many(self, arguments, *, group=None):
+        return self.get_backend().enqueue_many(self, arguments, group=group)
+
+
 class OutriggerBackend(BaseTaskBackend):
     """Each enqueue is one SQS message on the Outrigger queue named by the task's queue_name (OUTRIGGER["QUEUES"]);
     the Java worker runs it with retries, backoff and a dead-letter queue, and calls Django to run the function."""
 
+    task_class = OutriggerTask
     supports_defer = True
     # the signed call runs the function in a synchronous view, inside a transaction with the run's result
     supports_async_task = False
@@ -104,75 +131,117 @@ class OutriggerBackend(BaseTaskBackend):
             raise InvalidTask(f"{path} is not the Task itself: decorate the module-level function with @task "
                               "where it is defined, and don't rename it")
 
-    def _json_arguments(self, args, kwargs):
+    def _json_arguments(self, args, kwargs, where=""):
         """args and kwargs as they will be on the wire, or InvalidTask: they must be JSON and come back unchanged."""
         try:
             normalized = normalize_json({"args": list(args), "kwargs": dict(kwargs)})
             text = json.dumps(normalized, allow_nan=False)
         except (TypeError, ValueError) as e:
-            raise InvalidTask(f"task arguments are not JSON: {e}") from e
+            raise InvalidTask(f"{where}task arguments are not JSON: {e}") from e
         if json.loads(text) != normalized:
-            raise InvalidTask("task arguments do not survive a JSON round trip unchanged (dict keys must be "
+            raise InvalidTask(f"{where}task arguments do not survive a JSON round trip unchanged (dict keys must be "
                               "strings)")
         return normalized["args"], normalized["kwargs"]
 
     # ------------------------------------------------------------------ enqueue
 
     def enqueue(self, task, args, kwargs):
-        self.validate_task(task)
-        self._check_importable(task)
-        args, kwargs = self._json_arguments(args, kwargs)
-        now = timezone.now()
-        # run_after is always aware (validate_task), timezone.now() only with USE_TZ
-        delay = 0 if task.run_after is None else deferred.delay_seconds(task.run_after, datetime.now(dt_timezone.utc))
-        scheduled = deferred.needs_schedule(delay)
-        if scheduled and not (self.settings["SCHEDULE_GROUP"] and self.settings["SCHEDULER_ROLE_ARN"]):
-            raise InvalidTask(
-                f"run_after is {delay} s away, beyond SQS's 15-minute delay: set TASKS[{self.alias!r}]['OPTIONS'] "
-                "SCHEDULE_GROUP and SCHEDULER_ROLE_ARN (template outputs) to defer it with EventBridge Scheduler")
-        result_id = str(uuid.uuid4())
-        payload = {"task": task.module_path, "args": args, "kwargs": kwargs, "backend": self.alias,
-                   "queue_name": task.queue_name}
-        try:
-            job = publisher.prepare(JOB_TYPE, payload, queue=task.queue_name,
-                                    delay_seconds=0 if scheduled else delay, job_id=result_id)
-        except (ImproperlyConfigured, ValueError) as e:
-            # unknown Outrigger queue, an envelope the schema refuses, or one over the queue's size limit
-            raise InvalidTask(str(e)) from e
-        if scheduled:
-            try:
-                deferred.schedule_name(result_id)
-                deferred.queue_arn(job.queue_url, "us-east-1")
-            except (ImproperlyConfigured, ValueError) as e:
-                raise InvalidTask(str(e)) from e
+        return self._enqueue(task, args, kwargs)
 
+    def _enqueue(self, task, args, kwargs, job_id=None, group=None):
+        """enqueue(), with Celery's task_id (the job id) and Outrigger's group (the SQS MessageGroupId)."""
+        (job, deferral, row), = self._prepare(task, [(args, kwargs)], job_ids=[job_id], group=group)
         from .models import OutriggerJobRun as Run
 
         runs = Run.objects.using(conf.database())
-        run = runs.create(job_id=result_id, kind=Run.KIND_TASK, name=task.module_path, status=Run.READY,
-                          attempts=0, enqueued_at=now, backend=self.alias, queue_name=task.queue_name,
-                          run_after=_stored(task.run_after), args=args, kwargs=kwargs)
+        run = runs.create(**row)
         try:
-            if scheduled:
-                deferred.schedule(job, task.run_after, group=self.settings["SCHEDULE_GROUP"],
-                                  role_arn=self.settings["SCHEDULER_ROLE_ARN"],
-                                  dead_letter_arn=self.settings["SCHEDULER_DEAD_LETTER_ARN"],
-                                  endpoint=self.settings["SCHEDULER_ENDPOINT_URL"],
-                                  description=f"Outrigger deferred task {task.module_path}")
-                log.info("outrigger task deferred id=%s task=%s queue=%s run_after=%s", result_id, task.module_path,
+            deferral.dispatch(job, description=f"Outrigger deferred task {task.module_path}")
+            if deferral.scheduled:
+                log.info("outrigger task deferred id=%s task=%s queue=%s run_after=%s", job.job_id, task.module_path,
                          task.queue_name, task.run_after.isoformat())
-            else:
-                job.send()
         except Exception:
             # nothing was sent: don't leave a READY row behind that would never run
-            try:
-                runs.filter(pk=run.pk).delete()
-            except DatabaseError:
-                log.warning("outrigger could not remove the row of an unsent task id=%s", result_id)
+            _forget(runs, [run.pk], job.job_id)
             raise
         result = self._result(run, task)
         task_enqueued.send(type(self), task_result=result)
         return result
+
+    def enqueue_many(self, task, arguments, *, group=None):
+        """Enqueues `task` once per (args, kwargs) of arguments, sending with SendMessageBatch (10 jobs a request;
+        publisher.publish_many). Every call is checked first: one bad call raises InvalidTask naming it, and nothing
+        is written or sent. If SQS refuses some, their rows are removed and BatchNotSent says which were sent. Returns
+        the TaskResults in order. A run_after beyond 15 minutes is one schedule per job (Scheduler has no batch)."""
+        arguments = [(list(a), dict(k)) for a, k in arguments]
+        prepared = self._prepare(task, arguments, job_ids=[None] * len(arguments), group=group)
+        if not prepared:
+            return []
+        from .models import OutriggerJobRun as Run
+
+        runs = Run.objects.using(conf.database())
+        created = runs.bulk_create([Run(**row) for _, _, row in prepared])
+        by_id = {run.job_id: run for run in runs.filter(job_id__in=[row["job_id"] for _, _, row in prepared])}
+        deferral = prepared[0][1]
+        jobs = [job for job, _, _ in prepared]
+        try:
+            if deferral.scheduled:
+                for n, job in enumerate(jobs):
+                    try:
+                        deferral.dispatch(job, description=f"Outrigger deferred task {task.module_path}")
+                    except Exception as e:
+                        # the schedules made so far stand (their jobs will run); the rest are not sent
+                        raise BatchNotSent([j.job_id for j in jobs[:n]], [(job, type(e).__name__, str(e))],
+                                           jobs[n + 1:]) from e
+            else:
+                publisher.send_many(jobs)
+        except BatchNotSent as e:
+            unsent = [job.job_id for job, _, _ in e.failed] + [job.job_id for job in e.not_tried]
+            _forget(runs, [by_id[i].pk for i in unsent], ", ".join(unsent))
+            raise
+        except Exception:
+            _forget(runs, [run.pk for run in by_id.values()], f"{len(created)} jobs")
+            raise
+        results = []
+        for job in jobs:
+            result = self._result(by_id[job.job_id], task)
+            task_enqueued.send(type(self), task_result=result)
+            results.append(result)
+        return results
+
+    def _prepare(self, task, arguments, job_ids, group):
+        """Checks the task and every call and prepares its envelope, its deferral and its job-run row, before
+        anything is written or sent. Raises InvalidTask naming the problem (and the call, for several)."""
+        from .models import OutriggerJobRun as Run
+
+        self.validate_task(task)
+        self._check_importable(task)
+        now = timezone.now()
+        # run_after is always aware (validate_task), timezone.now() only with USE_TZ
+        deferral = deferred.Deferral(task.run_after, datetime.now(dt_timezone.utc), self.settings,
+                                     options_name=f"TASKS[{self.alias!r}]['OPTIONS']")
+        out = []
+        for index, ((args, kwargs), job_id) in enumerate(zip(arguments, job_ids)):
+            where = f"call {index}: " if len(arguments) > 1 else ""
+            args, kwargs = self._json_arguments(args, kwargs, where)
+            result_id = str(uuid.uuid4()) if job_id is None else job_id
+            payload = {"task": task.module_path, "args": args, "kwargs": kwargs, "backend": self.alias,
+                       "queue_name": task.queue_name}
+            try:
+                job = publisher.prepare(JOB_TYPE, payload, queue=task.queue_name, delay_seconds=deferral.delay_seconds,
+                                        job_id=result_id, group=group)
+                deferral.check(job)
+            except (ImproperlyConfigured, ValueError) as e:
+                # an unknown Outrigger queue, an envelope the schema refuses, one over the queue's size limit, a FIFO
+                # queue without a group, a deferral without the scheduler options
+                raise InvalidTask(where + str(e)) from e
+            row = dict(job_id=result_id, kind=Run.KIND_TASK, name=task.module_path, status=Run.READY, attempts=0,
+                       enqueued_at=now, backend=self.alias, queue_name=task.queue_name,
+                       run_after=_stored(task.run_after), args=args, kwargs=kwargs)
+            out.append((job, deferral, row))
+        if len({job.job_id for job, _, _ in out}) != len(out):
+            raise InvalidTask("two calls have the same task id")
+        return out
 
     # ------------------------------------------------------------------ results
 
@@ -227,6 +296,14 @@ class OutriggerBackend(BaseTaskBackend):
                 f"TASKS[{self.alias!r}]['OPTIONS'] needs both SCHEDULE_GROUP and SCHEDULER_ROLE_ARN, or neither",
                 id="outrigger.E005"))
         return problems
+
+
+def _forget(runs, pks, what):
+    """Removes the READY rows of jobs that were not sent, which would otherwise never run."""
+    try:
+        runs.filter(pk__in=pks).delete()
+    except DatabaseError:
+        log.warning("outrigger could not remove the rows of unsent tasks (%s)", what)
 
 
 def _stored(when):

@@ -195,7 +195,7 @@ def task(request, body, name):
             log.warning("outrigger task refused name=%s id=%s reason=%s", name, job_id, e)
             return _error(404, "unknown_task", str(e))
         return _run_once(ctx, call, framework=call)
-    return _run_once(ctx, lambda: fn(*args, **kwargs))
+    return _run_once(ctx, lambda: fn(*args, **kwargs), policy=getattr(fn, "policy", None))
 
 
 @signed_endpoint("hook")
@@ -303,13 +303,18 @@ def _record_failure(ctx, alias, token, error, final):
         log.warning("outrigger could not release claim id=%s error=%s", ctx.job_id, type(e).__name__)
 
 
-def _is_last_attempt(ctx):
-    return ctx.max_attempts is None or ctx.attempt >= ctx.max_attempts
+def _is_last_attempt(ctx, policy=None):
+    """The worker's limit (the lower of the envelope's max_attempts and the queue's), and the task's own
+    (max_retries + 1, for jobs published without it); with neither, every failed try is the last one known."""
+    limits = [n for n in (ctx.max_attempts, policy.max_attempts if policy is not None else None) if n is not None]
+    return not limits or ctx.attempt >= min(limits)
 
 
-def _run_once(ctx, call, framework=None):
+def _run_once(ctx, call, framework=None, policy=None):
     """Runs call() once per job id. framework (a tasks.FrameworkCall) also stores the return value and sends the
-    Tasks framework's task_finished signal."""
+    Tasks framework's task_finished signal. policy (a calls.RetryPolicy: an @outrigger_task's Celery retry options)
+    decides what an exception the task raised means: retried after Celery's countdown (500 + Retry-After), or a
+    failure for good (422)."""
     from .models import OutriggerJobRun as Run
 
     alias = conf.database()
@@ -370,11 +375,19 @@ def _run_once(ctx, call, framework=None):
         response["Retry-After"] = str(e.seconds)
         return response
     except Exception as e:
-        _record_failure(ctx, alias, claim.token, e, final=_is_last_attempt(ctx))
+        verdict, detail = policy.decide(e, ctx.attempt) if policy is not None else ("retry", None)
+        final = verdict == "fail" or _is_last_attempt(ctx, policy)
+        _record_failure(ctx, alias, claim.token, e, final=final)
         # the traceback goes to Django's logs and the run's row; the response carries only the class, never data
         log.exception("outrigger %s failed name=%s id=%s attempt=%s", ctx.kind, ctx.name, ctx.job_id, ctx.attempt)
         _finished(framework)
-        return _error(500, "task_failed", f"{type(e).__name__} (see the Django logs)")
+        if verdict == "fail":
+            return _error(422, "permanent_error", f"{detail} (see the Django logs)")
+        response = _error(500, "task_failed", f"{type(e).__name__} (see the Django logs)")
+        if detail is not None:
+            # Celery's countdown for this retry; the worker makes it the message's visibility timeout
+            response["Retry-After"] = str(detail)
+        return response
     finally:
         _current.reset(token)
     _finished(framework)

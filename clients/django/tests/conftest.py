@@ -3,6 +3,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from django.conf import settings
 
@@ -89,11 +90,12 @@ def tasks_framework():
 @pytest.fixture(autouse=True)
 def _reset_outrigger_state():
     from outrigger_django import maintenance, publisher
-    from testapp.outrigger_tasks import BLOCKING, FLAKY
+    from testapp.outrigger_tasks import BLOCKING, CELERY, FLAKY
 
     maintenance.forget_cached_state()
     publisher.reset_clients()
     FLAKY["failures_left"] = 0
+    CELERY["raise"].clear()
     BLOCKING["entered"].clear()
     BLOCKING["release"].clear()
     yield
@@ -108,11 +110,16 @@ def sqs(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     client = publisher.sqs_client()
     sent = []
+    batches = []
 
     def capture(params, **kwargs):
         sent.append(dict(params))
 
+    def capture_batch(params, **kwargs):
+        batches.append(dict(params))
+
     client.meta.events.register("provide-client-params.sqs.SendMessage", capture)
+    client.meta.events.register("provide-client-params.sqs.SendMessageBatch", capture_batch)
     stub = Stubber(client)
     stub.activate()
     # keep this client even when a test changes settings (which resets the package's client cache)
@@ -122,6 +129,43 @@ def sqs(monkeypatch):
         for _ in range(n):
             stub.add_response("send_message", {"MessageId": str(uuid.uuid4()), "MD5OfMessageBody": "0" * 32})
 
-    yield SimpleNamespace(client=client, sent=sent, expect=expect, stub=stub)
+    def expect_batch(entries, failed=None):
+        """One SendMessageBatch answer for a request of `entries` entries (Ids "0".."n-1"); failed: {id: (code,
+        sender_fault)} are reported failed, the others successful."""
+        failed = failed or {}
+        stub.add_response("send_message_batch", {
+            "Successful": [{"Id": str(i), "MessageId": str(uuid.uuid4()), "MD5OfMessageBody": "0" * 32}
+                           for i in range(entries) if str(i) not in failed],
+            "Failed": [{"Id": i, "SenderFault": fault, "Code": code, "Message": f"{code} for entry {i}"}
+                       for i, (code, fault) in failed.items()]})
+
+    yield SimpleNamespace(client=client, sent=sent, batches=batches, expect=expect, expect_batch=expect_batch, stub=stub)
     stub.deactivate()
     client.meta.events.unregister("provide-client-params.sqs.SendMessage", capture)
+    client.meta.events.unregister("provide-client-params.sqs.SendMessageBatch", capture_batch)
+
+
+@pytest.fixture
+def scheduler(monkeypatch):
+    """The package's Scheduler client, serialising for real but answering from here: records each request body."""
+    client = publisher.aws_client("scheduler", None)
+    sent = []
+
+    class Raw:
+        def __init__(self, data):
+            self.data = data
+
+        def stream(self, **_):
+            yield self.data
+
+    def answer(request, **_):
+        sent.append({"url": request.url, "method": request.method, "body": json.loads(request.body)})
+        return AWSResponse(request.url, 200, {"Content-Type": "application/json"},
+                           Raw(b'{"ScheduleArn":"arn:aws:scheduler:eu-west-1:123456789012:schedule/g/n"}'))
+
+    client.meta.events.register("before-send.scheduler.CreateSchedule", answer, unique_id="test-scheduler")
+    monkeypatch.setattr(publisher, "aws_client", lambda service, endpoint: client)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
+    yield sent
+    client.meta.events.unregister("before-send.scheduler.CreateSchedule", unique_id="test-scheduler")

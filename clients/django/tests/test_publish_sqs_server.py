@@ -13,7 +13,7 @@ import boto3
 import pytest
 from django.db import transaction
 
-from outrigger_django import MessageTooLarge, QueueNotFound, publish, publish_on_commit, publisher
+from outrigger_django import MessageTooLarge, QueueNotFound, publish, publish_many, publish_on_commit, publisher
 from outrigger_django.envelope import HandValidator, validate_envelope
 
 MOTO = os.environ.get("OUTRIGGER_MOTO_SERVER") or shutil.which("moto_server")
@@ -139,3 +139,46 @@ def test_publish_overTheWire_toAQueueThatDoesNotExist_namesTheUrlAndTheQueuesThe
     message = str(info.value)
     assert wrong in message and default in message and heavy in message
     assert _receive(sqs, default, wait=0) == []
+
+
+def _receive_all(sqs, url, expected):
+    got, deadline = [], time.monotonic() + 10
+    while len(got) < expected and time.monotonic() < deadline:
+        # AttributeNames, not MessageSystemAttributeNames: bookworm's botocore (Django 4.2) predates the new name
+        got += sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1,
+                                   AttributeNames=["All"]).get("Messages", [])
+    return got
+
+
+def test_publishMany_overTheWire_sendsEveryJobInBatches(queues):
+    sqs, default, _ = queues
+    job_ids = publish_many([{"type": "django.task", "payload": {"task": "reports.generate", "args": [i]}}
+                            for i in range(25)])
+    got = _receive_all(sqs, default, 25)
+    assert sorted(json.loads(m["Body"])["id"] for m in got) == sorted(job_ids)
+    assert all(validate_envelope(json.loads(m["Body"])) == [] for m in got)
+
+
+def test_fifoQueue_overTheWire_groupAndJobIdAsDeduplicationId(queues, settings):
+    sqs, _, _ = queues
+    fifo = sqs.create_queue(QueueName=f"jobs-orders-{time.monotonic_ns()}.fifo",
+                            Attributes={"FifoQueue": "true"})["QueueUrl"]
+    settings.OUTRIGGER = {**settings.OUTRIGGER, "QUEUES": {**settings.OUTRIGGER["QUEUES"], "orders": fifo}}
+    with pytest.raises(ValueError, match="FIFO queue: give group="):
+        publish("django.task", {"task": "orders.confirm"}, queue="orders")
+    first = publish("django.task", {"task": "orders.confirm", "args": [1]}, queue="orders", group="tenant-42")
+    publish("django.task", {"task": "orders.confirm", "args": [1]}, queue="orders", group="tenant-42", job_id=first)
+    rest = publish_many([{"type": "django.task", "payload": {"task": "orders.confirm", "args": [i]}, "queue": "orders",
+                          "group": "tenant-42"} for i in (2, 3)])
+    got = _receive_all(sqs, fifo, 3)
+    # the repeat of the first job id was deduplicated by SQS; the group keeps the order
+    assert [json.loads(m["Body"])["id"] for m in got] == [first] + rest
+    assert {m["Attributes"]["MessageGroupId"] for m in got} == {"tenant-42"}
+
+
+def test_groupOnAStandardQueue_overTheWire_isAFairQueueTenant(queues):
+    sqs, default, _ = queues
+    job_id = publish("django.task", {"task": "reports.generate"}, group="tenant-7")
+    (message,) = _receive_all(sqs, default, 1)
+    assert json.loads(message["Body"])["id"] == job_id
+    assert message["Attributes"].get("MessageGroupId") == "tenant-7"

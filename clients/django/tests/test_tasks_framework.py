@@ -7,7 +7,6 @@ from functools import partial
 
 import pytest
 from asgiref.sync import async_to_sync
-from botocore.awsrequest import AWSResponse
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
@@ -37,32 +36,6 @@ def deliver(caller, env, attempt=1, max_attempts=5):
     body = {"id": env["id"], "task": name, "payload": env["payload"], "attempt": attempt,
             "max_attempts": max_attempts, "meta": {}}
     return caller.post("tasks/" + name, body, job_id=env["id"], attempt=attempt)
-
-
-@pytest.fixture
-def scheduler(monkeypatch):
-    """The package's Scheduler client, serialising for real but answering from here: records each request body."""
-    client = publisher.aws_client("scheduler", None)
-    sent = []
-
-    class Raw:
-        def __init__(self, data):
-            self.data = data
-
-        def stream(self, **_):
-            yield self.data
-
-    def answer(request, **_):
-        sent.append({"url": request.url, "method": request.method, "body": json.loads(request.body)})
-        return AWSResponse(request.url, 200, {"Content-Type": "application/json"},
-                           Raw(b'{"ScheduleArn":"arn:aws:scheduler:eu-west-1:123456789012:schedule/g/n"}'))
-
-    client.meta.events.register("before-send.scheduler.CreateSchedule", answer, unique_id="test-scheduler")
-    monkeypatch.setattr(publisher, "aws_client", lambda service, endpoint: client)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
-    yield sent
-    client.meta.events.unregister("before-send.scheduler.CreateSchedule", unique_id="test-scheduler")
 
 
 # ---------------------------------------------------------------- enqueue

@@ -2,6 +2,10 @@
 
   OUTRIGGER_QUEUE_URL_DEFAULT   SQS URL of the default jobs queue (e.g. from `outrigger local up`)
   OUTRIGGER_QUEUE_URL_HEAVY     SQS URL of the heavy jobs queue (optional)
+  OUTRIGGER_QUEUE_URL_ORDERS    SQS URL of a FIFO jobs queue (optional; template.yaml shows how to add one)
+  OUTRIGGER_SCHEDULE_GROUP, OUTRIGGER_SCHEDULER_ROLE_ARN, OUTRIGGER_SCHEDULER_ENDPOINT_URL
+                                for jobs due more than 15 minutes ahead (optional; template outputs, or the local
+                                runtime's emulator at http://127.0.0.1:9325)
   OUTRIGGER_ENDPOINT_URL        SQS endpoint, e.g. http://127.0.0.1:9324 (else AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL)
   AWS_REGION                    default us-east-1
   OUTRIGGER_SIGNING_SECRET      the shared secret (read by outrigger_django itself)
@@ -32,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "outrigger_django",
     "shop",
+    "billing",
 ]
 if importlib.util.find_spec("django.tasks") is None:  # Django 4.2 / 5.2: the django-tasks backport is an app
     INSTALLED_APPS += ["django_tasks"]
@@ -55,6 +60,8 @@ DATABASES = {
 _queues = {"default": os.environ.get("OUTRIGGER_QUEUE_URL_DEFAULT", "")}
 if os.environ.get("OUTRIGGER_QUEUE_URL_HEAVY"):
     _queues["heavy"] = os.environ["OUTRIGGER_QUEUE_URL_HEAVY"]
+if os.environ.get("OUTRIGGER_QUEUE_URL_ORDERS"):
+    _queues["orders"] = os.environ["OUTRIGGER_QUEUE_URL_ORDERS"]
 
 OUTRIGGER = {
     "QUEUES": _queues,
@@ -66,6 +73,21 @@ OUTRIGGER = {
     # the e2e test flips maintenance and expects the very next request to see it
     "MAINTENANCE_CHECK_INTERVAL_S": float(os.environ.get("OUTRIGGER_MAINTENANCE_CHECK_INTERVAL_S", "0")),
     "MAINTENANCE_EXEMPT_PATHS": ["/healthz"],
+    # the tasks that were Celery's (the README's migration guide); @outrigger_task registers them under their
+    # Celery names, billing.tasks.<function>
+    "TASK_MODULES": ["billing.tasks"],
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "outrigger_django.tasks.OutriggerBackend",
+        "QUEUES": list(_queues),
+        "OPTIONS": {
+            "SCHEDULE_GROUP": os.environ.get("OUTRIGGER_SCHEDULE_GROUP"),
+            "SCHEDULER_ROLE_ARN": os.environ.get("OUTRIGGER_SCHEDULER_ROLE_ARN"),
+            "SCHEDULER_ENDPOINT_URL": os.environ.get("OUTRIGGER_SCHEDULER_ENDPOINT_URL"),
+        },
+    }
 }
 
 # Django's Tasks framework, run by Outrigger (shop/tasks.py)

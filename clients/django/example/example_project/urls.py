@@ -9,5 +9,6 @@ urlpatterns = [
     path("example/publish", views.publish_view),
     path("example/tasks/enqueue", views.enqueue_task),
     path("example/tasks/<str:result_id>", views.task_result),
+    path("example/celery", views.celery_call_view),
     path("internal/outrigger/", include("outrigger_django.urls")),
 ]

@@ -7,7 +7,10 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from outrigger_django import OutriggerError, publish_on_commit
+from django.utils.dateparse import parse_datetime
+from django.utils.module_loading import import_string
+
+from outrigger_django import OutriggerError, publish_many, publish_on_commit, registry
 
 from . import tasks
 from .models import HookRecord, TaskRecord
@@ -81,3 +84,30 @@ def task_result(request, result_id):
     if body["status"] == "SUCCESSFUL":
         body["return_value"] = result.return_value
     return JsonResponse(body)
+
+
+def celery_call_view(request):
+    """POST {"task": "billing.…", "call": "delay" | "apply_async", "args", "kwargs", "options": {countdown, eta, queue,
+    task_id, group}} -> {"job_id"}: a Celery call site, on an @outrigger_task or a Tasks-framework task of the billing
+    app. POST {"call": "publish_many", "jobs": [publish() arguments, …]} -> {"job_ids"}. Example/e2e only."""
+    if request.method != "POST":
+        return JsonResponse({"error": "use POST"}, status=405)
+    try:
+        body = json.loads(request.body or b"{}")
+        if body.get("call") == "publish_many":
+            return JsonResponse({"job_ids": publish_many(body["jobs"])})
+        name = body["task"]
+        if not name.startswith("billing."):
+            raise ValueError("only the billing app's tasks")
+        task = registry.get_task(name) or import_string(name)
+        args, kwargs = body.get("args", []), body.get("kwargs", {})
+        options = dict(body.get("options", {}))
+        if "eta" in options:
+            options["eta"] = parse_datetime(options["eta"])
+        if body.get("call") == "delay":
+            result = task.delay(*args, **kwargs)
+        else:
+            result = task.apply_async(args, kwargs, **options)
+    except (KeyError, TypeError, ImportError, OutriggerError, ValueError, ImproperlyConfigured) as e:
+        return JsonResponse({"error": type(e).__name__, "message": str(e)}, status=400)
+    return JsonResponse({"job_id": result.id})

@@ -48,3 +48,49 @@ def clearsessions(scheduled_time, args):
     job = current_job()
     HookRecord.objects.create(hook="clearsessions", job_id=job.job_id, execution_id=job.execution_id or "",
                               scheduled_time=scheduled_time, args=args)
+
+
+# Celery's retry options (calls.RetryPolicy); CELERY["raise"] says what the next calls raise, one exception each
+CELERY = {"raise": []}
+
+
+class TemporarilyDown(ConnectionError):
+    pass
+
+
+class AccountClosed(ConnectionError):
+    """A ConnectionError that must not be retried (dont_autoretry_for)."""
+
+
+def _next_failure():
+    if CELERY["raise"]:
+        raise CELERY["raise"].pop(0)
+
+
+@outrigger_task(autoretry_for=(ConnectionError,), dont_autoretry_for=(AccountClosed,), retry_backoff=2,
+                retry_backoff_max=7, retry_jitter=False, max_retries=3)
+def send_receipt(order_id, copy=False):
+    """Registered under Celery's default name, testapp.outrigger_tasks.send_receipt."""
+    _next_failure()
+    TaskRecord.objects.create(task="send_receipt", job_id=current_job().job_id, label=f"{order_id}:{copy}")
+
+
+@outrigger_task("tests.celery_fixed_delay", autoretry_for=[KeyError], default_retry_delay=30, queue="heavy",
+                time_limit=120)
+def fixed_delay():
+    _next_failure()
+
+
+@outrigger_task("tests.celery_jitter", autoretry_for=(TimeoutError,), retry_backoff=True)
+def jittered():
+    _next_failure()
+
+
+@outrigger_task("tests.outrigger_rule_limited", max_retries=1)
+def limited():
+    _next_failure()
+
+
+@outrigger_task
+def bare():
+    return "bare"

@@ -1,6 +1,8 @@
 """A minimal real Django project for the package's tests: SQLite on disk (so threads share one database)."""
+import importlib.util
 import os
 import tempfile
+from datetime import timedelta
 
 import tasks_framework
 
@@ -26,6 +28,8 @@ INSTALLED_APPS = [
     "outrigger_django",
     "testapp",
     *tasks_framework.APPS,   # the django_tasks backport's app on Django < 6.0
+    # django-celery-beat where it is installed (Debian sid's, beside Celery, for Django 5.2 and 6.1)
+    *(["django_celery_beat"] if importlib.util.find_spec("django_celery_beat") else []),
 ]
 
 MIDDLEWARE = [
@@ -93,3 +97,29 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "loggers": {"outrigger_django": {"handlers": ["null"], "propagate": True}},
 }
+
+# The Celery app of testproject/celery.py reads these (namespace CELERY), as a project's celery.py does. The beat
+# schedule is written the way settings files write it: assigned entry by entry, through names, from the environment.
+CELERY_TIMEZONE = "Europe/Berlin"
+if importlib.util.find_spec("celery"):
+    from celery.schedules import crontab, solar
+
+    PING_EVERY = timedelta(minutes=5)
+    CELERY_BEAT_SCHEDULE = {}
+    CELERY_BEAT_SCHEDULE["nightly-report"] = {
+        "task": "reports.generate",
+        "schedule": crontab(minute=15, hour=int(os.environ.get("OUTRIGGER_TEST_REPORT_HOUR", "4"))),
+        "args": [2027],
+        "kwargs": {"fmt": "pdf"},
+    }
+    CELERY_BEAT_SCHEDULE["ping"] = {"task": "health.ping", "schedule": PING_EVERY}
+    CELERY_BEAT_SCHEDULE["weekly-digest"] = {
+        "task": "digest.send",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+        "options": {"queue": "heavy", "priority": 3},
+    }
+    CELERY_BEAT_SCHEDULE["quarter-hours-at-night"] = {
+        "task": "cache.warm", "schedule": crontab(minute="*/15", hour="1-3"),
+    }
+    CELERY_BEAT_SCHEDULE["too-often"] = {"task": "health.ping", "schedule": 30.0}
+    CELERY_BEAT_SCHEDULE["at-dawn"] = {"task": "lights.off", "schedule": solar("dawn_civil", 52.52, 13.40)}

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,6 +57,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * against the runtime's ElasticMQ, or its Scheduler emulator for a task deferred beyond 15 minutes) → the job-worker
  * function polls the queue → a signed call → Django runs the task and records its result.
  *
+ * <p>The template is template.yaml as a user extends it ({@link #extendedTemplate}): with the FIFO job queue and worker
+ * its comments document, uncommented, and the example's converted Celery schedules (the README's migration guide)
+ * pasted under Resources. So the Celery call sites, FIFO and fair queues, and the converted beat schedule run here
+ * through the real worker and schedule-hook functions.
+ *
  * <p>Django {@value DjangoHarness#DEFAULT_DJANGO} unless {@code -Doutrigger.django=4.2|5.2} (or OUTRIGGER_DJANGO) says
  * otherwise; skipped only when that Django is not installed ({@link RequiresDjango}), failing instead with CI=true. Run
  * it alone with
@@ -70,6 +76,7 @@ class DjangoEndToEndIT {
     private static final DjangoRoute RECORD = DjangoRoute.task("example.record");
     /** Scheduler's at() format: UTC, to the second. */
     private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("'at('yyyy-MM-dd'T'HH:mm:ss')'").withZone(ZoneOffset.UTC);
+    private static final int MAIL_FAILS_FIRST = 2;
 
     private final String secret = "e2e-" + UUID.randomUUID();
     /** DLQ messages seen so far, by job id (receiving hides a message, so every test reads from here). */
@@ -91,15 +98,20 @@ class DjangoEndToEndIT {
         env.put("AWS_ACCESS_KEY_ID", "local");
         env.put("AWS_SECRET_ACCESS_KEY", "local");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
+        // the example's stand-in mail server fails the first two tries of every receipt (billing/mail.py)
+        env.put("EXAMPLE_MAIL_FAILS_FIRST", Integer.toString(MAIL_FAILS_FIRST));
         // migrate needs no queue: it runs while the runtime starts
         Process migrate = harness.spawn(harness.python(example, env, "manage.py", "migrate", "-v", "0"));
         // Schedules created DISABLED: nothing fires by the clock; the hook tests fire them with fireNow.
         // A 1-2 s backoff, so a task that keeps failing uses up its attempts within a test.
-        runtime = harness.startRuntime(secret, Map.of("OUTRIGGER_BACKOFF_BASE_S", "1", "OUTRIGGER_BACKOFF_CAP_S", "2"),
+        runtime = harness.startRuntime(extendedTemplate(harness.root, harness.tmp), secret,
+                Map.of("OUTRIGGER_BACKOFF_BASE_S", "1", "OUTRIGGER_BACKOFF_CAP_S", "2"),
                 b -> b.parameter("SchedulesEnabled", "false"));
         harness.finish("manage.py migrate (Django " + harness.djangoVersion + ")", migrate, Duration.ofSeconds(60));
 
         env.put("OUTRIGGER_QUEUE_URL_DEFAULT", runtime.queueUrl("JobsDefaultQueue"));
+        env.put("OUTRIGGER_QUEUE_URL_HEAVY", runtime.queueUrl("JobsHeavyQueue"));
+        env.put("OUTRIGGER_QUEUE_URL_ORDERS", runtime.queueUrl("JobsOrdersQueue"));
         env.put("OUTRIGGER_ENDPOINT_URL", runtime.sqsEndpoint().toString());
         env.put("AWS_REGION", runtime.template().endpoints().region());
         // what the stack outputs for a run_after beyond 15 minutes (DeferredScheduleGroupName, DeferredSchedulerRoleArn,
@@ -372,6 +384,149 @@ class DjangoEndToEndIT {
                 + Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(3600) + "\",\"execution_id\":\"e\",\"args\":[]}");
         assertThat(ping).containsEntry("status", 200);
         assertThat(Json.MAPPER.valueToTree(ping.get("result")).path("migrations").path("unapplied").asInt()).isZero();
+    }
+
+    // ---------------------------------------------------------------- moving from Celery (clients/django README)
+
+    @Test
+    void celeryDelay_ofAnAutoretryTask_isRetriedAfterCeleryCountdown_thenRunsOnce() throws Exception {
+        String jobId = celery("billing.tasks.send_receipt", "delay", List.of(7), Map.of());
+        // the stand-in mail server refuses the first tries with ConnectionError: Django answers 500 with Celery's
+        // countdown (retry_backoff=True: 0-1 s, then 0-2 s) as Retry-After, the worker waits that long
+        List<JsonNode> rows = harness.await("send_receipt ran after its retries", DEADLINE, () -> taskRows(jobId),
+                r -> r.size() == 1);
+        assertThat(rows.get(0).path("attempt").asInt()).isEqualTo(MAIL_FAILS_FIRST + 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("7");
+        assertThat(harness.log()).contains("failed name=billing.tasks.send_receipt id=" + jobId + " attempt=2");
+        collectDeadLetters();
+        assertThat(deadLetters).doesNotContainKey(jobId);
+    }
+
+    @Test
+    void celeryApplyAsync_anExceptionCeleryWouldNotRetry_endsInTheDlqWithTheReason() throws Exception {
+        String jobId = celery("billing.tasks.send_receipt", "apply_async", List.of(-1), Map.of(),
+                Map.of("task_id", "e2e-celery-" + UUID.randomUUID()));
+        Message dead = harness.await("job " + jobId + " in the DLQ", DEADLINE, () -> {
+            collectDeadLetters();
+            return deadLetters.get(jobId);
+        }, m -> m != null);
+        assertThat(dead.messageAttributes().get("outrigger-error").stringValue()).isEqualTo("Http422");
+        assertThat(dead.messageAttributes().get("outrigger-error-message").stringValue())
+                .contains("ValueError is not in autoretry_for: not retried (as in Celery)");
+        assertThat(dead.messageAttributes().get("outrigger-attempts").stringValue()).isEqualTo("1");
+        assertThat(Json.MAPPER.readTree(dead.body()).path("max_attempts").asInt()).as("max_retries=5").isEqualTo(6);
+    }
+
+    @Test
+    void celeryApplyAsync_countdownBeyond15Minutes_isAOneTimeScheduleThatSendsTheJob() throws Exception {
+        String jobId = celery("billing.tasks.send_invoices", "apply_async", List.of(), Map.of("dry_run", true),
+                Map.of("countdown", 7200, "task_id", "e2e-later-" + UUID.randomUUID()));
+        assertThat(taskRows(jobId)).isEmpty();
+        // the runtime's Scheduler holds the one-time schedule; fire it now instead of in two hours
+        LocalScheduler.Firing fired = scheduler.fireNow("task-" + jobId);
+        assertThat(fired.succeeded()).as("the deferred schedule fired: %s", fired.error()).isTrue();
+        List<JsonNode> rows = harness.await("the deferred job ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("dry run");
+    }
+
+    @Test
+    void tasksFrameworkTask_delay_runsThroughTheWorker() throws Exception {
+        String jobId = celery("billing.reports.build_report", "delay", List.of("2026-11"), Map.of());
+        List<JsonNode> rows = harness.await("build_report ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("task").asText()).isEqualTo("billing.reports.build_report");
+    }
+
+    @Test
+    void fifoQueue_asTheTemplateDocumentsIt_runsAGroupsJobs_andRefusesAPublishWithoutAGroup() throws Exception {
+        String tenant = "tenant-" + UUID.randomUUID();
+        List<Map<String, Object>> jobs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            jobs.add(Map.of("type", "django.task", "queue", "orders", "group", tenant,
+                    "payload", Map.of("task", "billing.tasks.send_digest", "args", List.of(tenant + ":" + i))));
+        }
+        HttpResponse<String> sent = postJson("example/celery", Map.of("call", "publish_many", "jobs", jobs));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        List<String> labels = harness.await("the group's 12 jobs ran", DEADLINE, () -> harness.getJson("example/records").path("tasks").findValuesAsText("label")
+                .stream().filter(l -> l.startsWith(tenant + ":")).toList(), l -> l.size() >= 12);
+        // each once; the order within a batch is the worker's to keep (JobWorker), not asserted here
+        assertThat(labels).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.range(0, 12).mapToObj(i -> tenant + ":" + i).toList());
+
+        HttpResponse<String> refused = postJson("example/celery", Map.of("call", "publish_many", "jobs", List.of(
+                Map.of("type", "django.task", "queue", "orders", "payload", Map.of("task", "billing.tasks.send_digest")))));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("is a FIFO queue: give group=").contains("nothing was sent");
+    }
+
+    @Test
+    void fairQueue_aGroupOnTheStandardQueue_isAccepted_andRuns() throws Exception {
+        String jobId = celery("billing.tasks.send_digest", "apply_async", List.of("fair"), Map.of(),
+                Map.of("group", "tenant-" + UUID.randomUUID()));
+        List<JsonNode> rows = harness.await("the job with a group ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("fair");
+    }
+
+    @Test
+    void convertedBeatSchedule_pastedIntoTheTemplate_enqueuesItsTaskThroughTheScheduleHook() throws Exception {
+        // example/celery-migration/schedules.yaml: the django-celery-beat row, converted
+        LocalScheduler.Firing fired = scheduler.fireNow("monthly-invoices");
+        assertThat(fired.succeeded()).as("monthly-invoices fired: %s", fired.error()).isTrue();
+        JsonNode input = Json.MAPPER.readTree(fired.input());
+        String jobId = "hook:billing.tasks.send_invoices:" + input.path("scheduled_time").asText();
+        List<JsonNode> rows = harness.await("send_invoices ran", DEADLINE, () -> taskRows(jobId), r -> r.size() == 1);
+        assertThat(rows.get(0).path("label").asText()).isEqualTo("sent");   // kwargs {"dry_run": false}
+    }
+
+    /** POST /example/celery: a Celery call site in the example (delay, or apply_async with options). */
+    private String celery(String task, String call, List<Object> args, Map<String, Object> kwargs) throws Exception {
+        return celery(task, call, args, kwargs, Map.of());
+    }
+
+    private String celery(String task, String call, List<Object> args, Map<String, Object> kwargs,
+                          Map<String, Object> options) throws Exception {
+        HttpResponse<String> r = postJson("example/celery", Map.of("task", task, "call", call, "args", args,
+                "kwargs", kwargs, "options", options));
+        assertThat(r.statusCode()).as("%s.%s: %s", task, call, r.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(r.body()).path("job_id").asText();
+    }
+
+    private HttpResponse<String> postJson(String path, Object body) throws Exception {
+        return harness.http.send(HttpRequest.newBuilder(harness.djangoBase.resolve(path)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.MAPPER.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * template.yaml as a user extends it: the FIFO job queue and its worker that its comments document, uncommented
+     * (those lines start with "  # " and follow "  # JobsOrdersDLQ:" / "  # OrdersJobWorkerFunction:" to the next
+     * blank line), and the example's converted Celery schedules under Resources. Written to dir, so DefinitionUri
+     * paths are made absolute.
+     */
+    static Path extendedTemplate(Path root, Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean documented = false;
+        int uncommented = 0;
+        for (String line : Files.readAllLines(root.resolve("template.yaml"))) {
+            if (line.equals("  # JobsOrdersDLQ:") || line.equals("  # OrdersJobWorkerFunction:")) {
+                documented = true;
+            } else if (line.isBlank()) {
+                documented = false;
+            }
+            if (documented && line.startsWith("  #")) {
+                line = line.startsWith("  # ") ? "  " + line.substring(4) : "";
+                uncommented++;
+            }
+            if (line.equals("Outputs:")) {
+                String schedules = Files.readString(root.resolve("clients/django/example/celery-migration/schedules.yaml"));
+                out.add(schedules.substring(schedules.indexOf("Resources:\n") + "Resources:\n".length()));
+            }
+            out.add(line.replace("DefinitionUri: statemachines/", "DefinitionUri: " + root.resolve("statemachines") + "/"));
+        }
+        assertThat(uncommented).as("template.yaml documents a FIFO job queue and its worker").isGreaterThan(40);
+        Path template = dir.resolve("template.yaml");
+        Files.write(template, out);
+        return template;
     }
 
     /** Invokes template.yaml's schedule-hook function once, as Scheduler does, and returns what it reports. */

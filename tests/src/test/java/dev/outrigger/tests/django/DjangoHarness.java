@@ -89,6 +89,12 @@ final class DjangoHarness implements AutoCloseable {
      */
     LocalRuntime startRuntime(String secret, Map<String, String> extraEnv, Consumer<RuntimeOptions.Builder> options)
             throws IOException {
+        return startRuntime(root.resolve("template.yaml"), secret, extraEnv, options);
+    }
+
+    /** {@link #startRuntime(String, Map, Consumer)} from another template (template.yaml as a user extended it). */
+    LocalRuntime startRuntime(Path template, String secret, Map<String, String> extraEnv,
+                              Consumer<RuntimeOptions.Builder> options) throws IOException {
         Map<String, String> env = new java.util.LinkedHashMap<>();
         env.put("DJANGO_BASE_URL", outriggerBase().toString());
         env.put("OUTRIGGER_SIGNING_SECRET", secret);
@@ -98,7 +104,7 @@ final class DjangoHarness implements AutoCloseable {
         StringBuilder lines = new StringBuilder();
         env.forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
         Files.writeString(envFile, lines);
-        RuntimeOptions.Builder b = RuntimeOptions.builder(root.resolve("template.yaml")).port(0).envFile(envFile)
+        RuntimeOptions.Builder b = RuntimeOptions.builder(template).port(0).envFile(envFile)
                 .extension(scheduler).serviceLoaderExtensions(false).stopGrace(Duration.ofSeconds(3)).console(System.out);
         options.accept(b);
         runtime = LocalRuntime.start(b.build());
@@ -123,11 +129,15 @@ final class DjangoHarness implements AutoCloseable {
      * to {@link #log}. with-django ends in exec, so the process is the command itself.
      */
     ProcessBuilder withDjango(Path dir, Map<String, String> env, String... command) {
+        return withDjangoCommand(dir, env, command).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+
+    /** {@code with-django VERSION COMMAND…} in dir with exactly env, stderr into stdout: for a caller that reads it. */
+    static ProcessBuilder withDjangoCommand(Path dir, Map<String, String> env, String... command) {
         List<String> full = new ArrayList<>(List.of(withDjango().toString(), DJANGO));
         full.addAll(List.of(command));
-        ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env);
         return pb;
@@ -332,7 +342,7 @@ final class DjangoHarness implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +26,14 @@ import java.util.stream.Collectors;
  * {@code solar(…)} and {@code relative=True} are refused. {@code args}, {@code kwargs} and {@code options.queue}
  * are carried into the hook input. Beat entries become {@code enqueue} hooks: a {@code django.task} job for the
  * task, as Celery would have queued it.
+ *
+ * <p>A settings file is Python, and this reader evaluates literals only. Entries assigned one by one
+ * ({@code CELERY_BEAT_SCHEDULE['ping'] = …}), {@code update()}, names ({@code 'schedule': PERIOD}) and calls other
+ * than the schedule constructors ({@code crontab(hour=env.int('H', 3))}) are errors marked
+ * {@link ScheduleError#needsExport()}: the live schedule then comes from {@code manage.py outrigger_export_beat},
+ * whose JSON this reader takes as it is: per entry also {@code source} (where it came from, part of the location),
+ * {@code timezone}, {@code enabled}, {@code start_time}, {@code expires} (ISO instants), {@code notes}, the schedule
+ * {@code {"clocked": instant}}, and a top-level {@code refused} list of {@code {name, source, reason}}.
  */
 public final class BeatParser {
     private static final Set<String> SCHEDULE_NAMES = Set.of("CELERY_BEAT_SCHEDULE", "CELERYBEAT_SCHEDULE", "beat_schedule");
@@ -41,6 +50,7 @@ public final class BeatParser {
         int scheduleLine = 1;
         Object zoneValue = null;
         Map<String, Object> assigned = new HashMap<>();
+        List<?> refused = List.of();
         try {
             List<PyLiteral.Token> tokens = PyLiteral.tokenize(text);
             int first = 0;
@@ -53,6 +63,9 @@ public final class BeatParser {
                 if (m.get("beat_schedule") instanceof Map<?, ?> inner) {
                     schedule = inner;
                     zoneValue = m.get("timezone");
+                    if (m.get("refused") instanceof List<?> r) {
+                        refused = r;
+                    }
                 } else {
                     schedule = m;
                 }
@@ -60,18 +73,33 @@ public final class BeatParser {
             }
             for (int i = first; i < tokens.size() - 2; i++) {
                 PyLiteral.Token t = tokens.get(i);
-                if (t.type() != PyLiteral.T.NAME || !tokens.get(i + 1).text().equals("=")
-                        || tokens.get(i + 1).type() != PyLiteral.T.OP) {
+                String last = t.type() == PyLiteral.T.NAME ? t.text().substring(t.text().lastIndexOf('.') + 1) : "";
+                PyLiteral.Token after = tokens.get(i + 1);
+                if (t.type() == PyLiteral.T.NAME && !SCHEDULE_NAMES.contains(last) && t.text().contains(".")
+                        && SCHEDULE_NAMES.contains(t.text().substring(0, t.text().lastIndexOf('.')).replaceAll(".*\\.", ""))) {
+                    // CELERY_BEAT_SCHEDULE.update(...), app.conf.beat_schedule.setdefault(...)
+                    errors.add(needsExport(fileName + ":" + t.line(), "changes the beat schedule with " + last + "()"));
                     continue;
                 }
-                String last = t.text().substring(t.text().lastIndexOf('.') + 1);
+                if (t.type() == PyLiteral.T.NAME && SCHEDULE_NAMES.contains(last) && after.type() == PyLiteral.T.OP
+                        && (after.text().equals("[") || after.text().equals("+") || after.text().equals("|"))) {
+                    errors.add(needsExport(fileName + ":" + t.line(), after.text().equals("[")
+                            ? "assigns entries into " + t.text() + " one by one" : "adds to " + t.text() + " with an operator"));
+                    continue;
+                }
+                if (t.type() != PyLiteral.T.NAME || !after.text().equals("=") || after.type() != PyLiteral.T.OP) {
+                    continue;
+                }
                 if (SCHEDULE_NAMES.contains(last) || ZONE_NAMES.contains(last)
                         || tokens.get(i + 2).type() == PyLiteral.T.STRING) {
                     int[] end = new int[1];
                     Object v = PyLiteral.valueAt(tokens, i + 2, end);
                     if (SCHEDULE_NAMES.contains(last)) {
                         if (!(v instanceof Map<?, ?> m)) {
-                            throw new PyLiteral.SyntaxError(t.line(), t.text() + " is not a dict literal");
+                            errors.add(needsExport(fileName + ":" + t.line(), t.text() + " = " + describe(v)
+                                    + " is not a dict literal"));
+                            i = end[0] - 1;
+                            continue;
                         }
                         schedule = m;
                         scheduleLine = t.line();
@@ -88,8 +116,11 @@ public final class BeatParser {
             errors.add(new ScheduleError(fileName + ":" + e.line, e.getMessage()));
             return new ParsedSchedules(entries, errors);
         }
+        boolean cannotEvaluate = errors.stream().anyMatch(ScheduleError::needsExport);
         if (schedule == null) {
-            errors.add(new ScheduleError(fileName, "no CELERY_BEAT_SCHEDULE / beat_schedule dict found"));
+            if (!cannotEvaluate) {
+                errors.add(new ScheduleError(fileName, "no CELERY_BEAT_SCHEDULE / beat_schedule dict found"));
+            }
             return new ParsedSchedules(entries, errors);
         }
         ZoneId zone = defaultZone;
@@ -106,17 +137,41 @@ public final class BeatParser {
         Map<String, Integer> names = new HashMap<>();
         for (Map.Entry<?, ?> e : schedule.entrySet()) {
             String entryName = String.valueOf(e.getKey());
-            String loc = fileName + ": entry '" + entryName + "'";
+            String loc = location(fileName, entryName, e.getValue() instanceof Map<?, ?> m ? m.get("source") : null);
             try {
                 entries.add(entry(entryName, loc, e.getValue(), zone, names));
-            } catch (IllegalArgumentException ex) {
+            } catch (NeedsExport ex) {
+                errors.add(needsExport(loc, ex.getMessage()));
+            } catch (IllegalArgumentException | DateTimeException ex) {
                 errors.add(new ScheduleError(loc, ex.getMessage()));
             }
         }
-        if (schedule.isEmpty()) {
+        for (Object r : refused) {
+            // what the export already found EventBridge cannot express
+            Map<?, ?> m = r instanceof Map<?, ?> map ? map : Map.of();
+            errors.add(new ScheduleError(location(fileName, String.valueOf(m.get("name")), m.get("source")),
+                    String.valueOf(m.get("reason"))));
+        }
+        if (schedule.isEmpty() && refused.isEmpty() && !cannotEvaluate) {
             errors.add(new ScheduleError(fileName + ":" + scheduleLine, "the beat schedule is empty"));
         }
         return new ParsedSchedules(entries, errors);
+    }
+
+    private static String location(String fileName, String entry, Object source) {
+        return fileName + ": entry '" + entry + "'" + (source instanceof String s && !s.isBlank() ? " (" + s + ")" : "");
+    }
+
+    /** A value only Python can evaluate: a name, or a call that is not a schedule constructor. */
+    static final class NeedsExport extends IllegalArgumentException {
+        NeedsExport(String message) {
+            super(message);
+        }
+    }
+
+    private static ScheduleError needsExport(String location, String what) {
+        return new ScheduleError(location, what + ", which only Python can evaluate; export the live schedule with `"
+                + ScheduleError.EXPORT_COMMAND + "` and convert that file", true);
     }
 
     private static SourceEntry entry(String name, String loc, Object value, ZoneId zone, Map<String, Integer> names) {
@@ -136,6 +191,9 @@ public final class BeatParser {
             throw new IllegalArgumentException("relative=True rounds the interval to the clock; EventBridge rates cannot");
         }
         ScheduleSource source = schedule(m.get("schedule"));
+        if (m.get("timezone") instanceof String z) {
+            zone = ZoneId.of(z); // the export's zone of this entry (a django-celery-beat crontab's own)
+        }
         ObjectNode args = MAPPER.createObjectNode();
         args.set("args", MAPPER.valueToTree(toJson(m.containsKey("args") ? m.get("args") : List.of())));
         if (!args.get("args").isArray()) {
@@ -149,7 +207,22 @@ public final class BeatParser {
             args.put("queue", String.valueOf(opts.get("queue")));
         }
         String original = name + ": " + describe(m.get("schedule"));
-        return new SourceEntry(CrontabParser.uniqueName(name, names), loc, source, zone, task, "enqueue", args, original);
+        boolean enabled = !Boolean.FALSE.equals(m.get("enabled"));
+        List<String> notes = m.get("notes") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        return new SourceEntry(CrontabParser.uniqueName(name, names), loc, source, zone, task, "enqueue", args, original,
+                enabled, instant(m, "start_time"), instant(m, "expires"), notes, false);
+    }
+
+    private static Instant instant(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(String.valueOf(v));
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("'" + key + "' " + describe(v) + " is not an ISO instant such as 2027-01-01T00:00:00Z");
+        }
     }
 
     static ScheduleSource schedule(Object s) {
@@ -177,7 +250,8 @@ public final class BeatParser {
                 case "solar":
                     throw new IllegalArgumentException("solar() schedules (sunrise/sunset at a place) have no EventBridge equivalent");
                 default:
-                    throw new IllegalArgumentException("schedule " + c.name() + "(…) is not crontab, timedelta, schedule or a number");
+                    throw new NeedsExport("schedule " + c.name() + "(…) is not crontab, timedelta, schedule or a number: "
+                            + "it is a call");
             }
         }
         if (s instanceof Map<?, ?> m) { // JSON form: {"crontab": {...}} or {"timedelta": {...}}
@@ -190,6 +264,13 @@ public final class BeatParser {
             if (m.containsKey("solar")) {
                 throw new IllegalArgumentException("solar schedules have no EventBridge equivalent");
             }
+            if (m.get("clocked") instanceof String) {
+                return new ScheduleSource.Clocked(instant(m, "clocked"));
+            }
+        }
+        if (s instanceof PyLiteral.Name || s instanceof PyLiteral.Call) {
+            throw new NeedsExport("schedule " + describe(s) + " is not crontab(…), timedelta(…), schedule(…) or seconds "
+                    + "written out here: it is " + (s instanceof PyLiteral.Name ? "a name" : "a call"));
         }
         throw new IllegalArgumentException("schedule " + describe(s) + " is not crontab(…), timedelta(…), schedule(…) or seconds");
     }
@@ -231,6 +312,9 @@ public final class BeatParser {
         }
         double nanos = 0;
         for (Map.Entry<String, Object> e : kw.entrySet()) {
+            if (e.getValue() instanceof PyLiteral.Name || e.getValue() instanceof PyLiteral.Call) {
+                throw new NeedsExport("timedelta(" + e.getKey() + "=" + describe(e.getValue()) + ") is not a number written out");
+            }
             if (!(e.getValue() instanceof Number n)) {
                 throw new IllegalArgumentException("timedelta(" + e.getKey() + "=" + describe(e.getValue()) + ") is not a number");
             }
@@ -282,6 +366,8 @@ public final class BeatParser {
             text = s;
         } else if (v instanceof Collection<?> col && col.stream().allMatch(x -> x instanceof Long)) {
             text = col.stream().map(Object::toString).collect(Collectors.joining(","));
+        } else if (v instanceof PyLiteral.Name || v instanceof PyLiteral.Call) {
+            throw new NeedsExport("crontab(" + name + "=" + describe(v) + ") is " + (v instanceof PyLiteral.Name ? "a name" : "a call"));
         } else {
             throw new IllegalArgumentException("crontab(" + name + "=" + describe(v) + "): expected an int, a string or a list of ints");
         }
@@ -294,7 +380,7 @@ public final class BeatParser {
 
     private static Object toJson(Object v) {
         if (v instanceof PyLiteral.Call || v instanceof PyLiteral.Name) {
-            throw new IllegalArgumentException("args/kwargs must be literals, found " + describe(v));
+            throw new NeedsExport("args/kwargs must be literals, found " + describe(v));
         }
         if (v instanceof Map<?, ?> m) {
             Map<String, Object> out = new java.util.LinkedHashMap<>();

@@ -13,7 +13,14 @@ import java.util.List;
  * {@code remaining_estimate} relies on: a wall time in the spring-forward gap is interpreted with the offset before
  * the change, so it fires one gap later (02:30 becomes 03:30); a repeated wall time fires once, at its first
  * occurrence. This is a model of Celery's arithmetic, not a recording of a running beat (see README).
- * An interval (timedelta or seconds) fires every period after beat starts: anchor + k * period, k >= 1.
+ *
+ * <p>An interval (timedelta or seconds) fires one period after the last run, k = 1, 2, ... from beat's start, but the
+ * period is added on the wall clock of the beat timezone ({@code celery.utils.time.remaining}: {@code start + ends_in}
+ * on an aware datetime is wall-clock arithmetic in Python), and the result is read with fold=0. So at a DST change one
+ * interval is shorter or longer by the change (in Europe/Berlin a 2-hour interval from 01:00 CET on the spring-forward
+ * night ends at 03:00 CEST, one hour later), and the runs after it keep that shift; in UTC this is a fixed period.
+ * {@code CeleryExportEquivalenceTest} checks this model against fire times computed by real Celery.
+ * A clocked time (django-celery-beat) fires once, at that instant.
  */
 final class CeleryScheduleEvaluator {
     private CeleryScheduleEvaluator() {
@@ -23,12 +30,27 @@ final class CeleryScheduleEvaluator {
         List<Instant> out = new ArrayList<>();
         switch (source) {
             case ScheduleSource.Interval i -> {
-                long p = i.every().toSeconds();
-                long k = from.isBefore(anchor) ? 1 : (from.getEpochSecond() - anchor.getEpochSecond()) / p + 1;
-                for (Instant t = anchor.plusSeconds(k * p); !t.isAfter(to); t = t.plusSeconds(p)) {
-                    if (t.isAfter(from)) {
-                        out.add(t);
+                Instant last = anchor;
+                while (true) {
+                    LocalDateTime wall = LocalDateTime.ofInstant(last, zone).plus(i.every());
+                    Instant next = ZonedDateTime.ofLocal(wall, zone, null).toInstant();
+                    if (!next.isAfter(last)) {
+                        // only from a start inside a repeated hour, where Celery's wall-clock sum lands before the
+                        // last run (it would then run at every check until the clock catches up): not modelled
+                        next = last.plus(i.every());
                     }
+                    if (next.isAfter(to)) {
+                        break;
+                    }
+                    if (next.isAfter(from)) {
+                        out.add(next);
+                    }
+                    last = next;
+                }
+            }
+            case ScheduleSource.Clocked c -> {
+                if (c.when().isAfter(from) && !c.when().isAfter(to)) {
+                    out.add(c.when());
                 }
             }
             case ScheduleSource.Cron c -> {

@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
  * as several crons and most users expect). Macros {@code @yearly @annually @monthly @weekly @daily @midnight
  * @hourly} expand as in Vixie cron's entry.c; {@code @reboot} has no schedule and is refused.
  *
- * <p>The command must be one Django management command: {@code [cd DIR &&] [python…] [path/]manage.py NAME
- * [args…] [redirections]} or {@code django-admin NAME …}; it becomes hook NAME with the args as strings. Output
- * redirections are dropped (the hook's output goes to CloudWatch Logs). Anything else is refused.
+ * <p>A Django management command, {@code [cd DIR &&] [python…] [path/]manage.py NAME [args…] [redirections]} or
+ * {@code django-admin NAME …}, becomes hook NAME with the args as strings. Output redirections are dropped (the hook's
+ * output goes to CloudWatch Logs). Any other command still gets its schedule: its hook is named from the program it
+ * runs ({@code /srv/app/bin/report --daily} is hook {@code report} with args {@code ["--daily"]}; a pipeline or a
+ * sequence, hook of its first program with no args) and marked {@link SourceEntry#hookToWrite()}, since Django has no
+ * such hook until someone writes it. {@code strict} refuses those lines instead, with the reason.
  */
 public final class CrontabParser {
     private static final Pattern ENV = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(.*)$");
@@ -35,6 +38,11 @@ public final class CrontabParser {
     }
 
     public static ParsedSchedules parse(String fileName, String text, ZoneId defaultZone) {
+        return parse(fileName, text, defaultZone, true);
+    }
+
+    /** @param strict refuse commands that are not one Django management command (else: hooks to write) */
+    public static ParsedSchedules parse(String fileName, String text, ZoneId defaultZone, boolean strict) {
         List<SourceEntry> entries = new ArrayList<>();
         List<ScheduleError> errors = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
@@ -87,10 +95,20 @@ public final class CrontabParser {
                     command = p[5].strip();
                 }
                 CronSpec spec = CronSpec.unix(fields[0], fields[1], fields[2], fields[3], fields[4]);
-                Command cmd = command(command);
+                Command cmd;
+                boolean toWrite = false;
+                try {
+                    cmd = command(command);
+                } catch (NotDjango e) {
+                    if (strict) {
+                        throw e;
+                    }
+                    cmd = otherCommand(command);
+                    toWrite = true;
+                }
                 String name = uniqueName(cmd.hook(), names);
                 entries.add(new SourceEntry(name, loc, new ScheduleSource.Cron(spec), zone, cmd.hook(), "call",
-                        cmd.args(), line));
+                        cmd.args(), line, true, null, null, List.of(), toWrite));
             } catch (IllegalArgumentException e) {
                 errors.add(new ScheduleError(loc, e.getMessage()));
             }
@@ -101,10 +119,74 @@ public final class CrontabParser {
     record Command(String hook, ArrayNode args) {
     }
 
+    /** The command is not one Django management command (its message says why). */
+    static final class NotDjango extends IllegalArgumentException {
+        NotDjango(String message) {
+            super(message);
+        }
+    }
+
+    private static final Pattern INTERPRETER = Pattern.compile("(python[0-9.]*|bash|sh|dash|zsh|node|ruby|perl|php)");
+    private static final Pattern ENV_ASSIGNMENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+
+    /**
+     * A command that is not a Django management command, as a hook to write: named from the program it runs (an
+     * interpreter's script, after {@code cd DIR &&} and {@code NAME=value} prefixes; its base name without the
+     * extension), with its arguments when it is one simple command, none for a pipeline or a sequence.
+     */
+    static Command otherCommand(String command) {
+        List<String> tokens;
+        try {
+            tokens = new ArrayList<>(shellWords(command.replace("\\%", "%")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("command '" + command + "': " + e.getMessage());
+        }
+        if (tokens.size() > 3 && tokens.get(0).equals("cd") && tokens.get(2).equals("&&")) {
+            tokens = new ArrayList<>(tokens.subList(3, tokens.size()));
+        }
+        int i = 0;
+        while (i < tokens.size() && ENV_ASSIGNMENT.matcher(tokens.get(i)).matches()) {
+            i++;
+        }
+        if (i + 1 < tokens.size() && INTERPRETER.matcher(base(tokens.get(i))).matches() && !tokens.get(i + 1).startsWith("-")) {
+            i++;
+        }
+        if (i >= tokens.size()) {
+            throw new IllegalArgumentException("command '" + command + "' names no program");
+        }
+        if ((base(tokens.get(i)).equals("manage.py") || base(tokens.get(i)).matches("django-admin(\\.py)?"))
+                && i + 1 < tokens.size()) {
+            i++; // a sequence of management commands: named from the first one
+        }
+        String program = base(tokens.get(i));
+        int dot = program.lastIndexOf('.');
+        String hook = (dot > 0 ? program.substring(0, dot) : program).replaceAll("[^A-Za-z0-9_.:-]", "-");
+        hook = hook.replaceAll("^[^A-Za-z0-9_]+", "");
+        if (!HOOK_NAME.matcher(hook).matches()) {
+            throw new IllegalArgumentException("command '" + command + "': no hook name can be made from '" + program + "'");
+        }
+        List<String> rest = new ArrayList<>(tokens.subList(i + 1, tokens.size()));
+        boolean simple = !command.matches(".*(?<!\\\\)%.*");
+        try {
+            stripRedirections(rest);
+        } catch (IllegalArgumentException stdin) {
+            simple = false;
+        }
+        for (String t : rest) {
+            simple &= !(t.equals("&&") || t.equals("||") || t.equals(";") || t.equals("|") || t.equals("&")
+                    || t.contains("$(") || t.contains("`") || t.contains("$"));
+        }
+        ArrayNode args = JsonNodeFactory.instance.arrayNode();
+        if (simple) {
+            rest.forEach(args::add);
+        }
+        return new Command(hook, args);
+    }
+
     /** Maps a crontab command to a management command name and its args, or says why it cannot. */
     static Command command(String command) {
         if (command.matches(".*(?<!\\\\)%.*")) {
-            throw new IllegalArgumentException("command contains an unescaped '%', which cron turns into a newline/stdin; "
+            throw new NotDjango("command contains an unescaped '%', which cron turns into a newline/stdin; "
                     + "only a plain Django management command can become a hook");
         }
         List<String> tokens = shellWords(command.replace("\\%", "%"));
@@ -117,7 +199,7 @@ public final class CrontabParser {
         for (String t : tokens) {
             if (t.equals("&&") || t.equals("||") || t.equals(";") || t.equals("|") || t.equals("&")
                     || t.contains("$(") || t.contains("`")) {
-                throw new IllegalArgumentException("command '" + command + "' is a shell pipeline/sequence ('" + t
+                throw new NotDjango("command '" + command + "' is a shell pipeline/sequence ('" + t
                         + "'); only one Django management command can become a hook");
             }
         }
@@ -131,7 +213,7 @@ public final class CrontabParser {
         } else if (i < tokens.size() && base(tokens.get(i)).matches("django-admin(\\.py)?") && i == 0) {
             i++;
         } else {
-            throw new IllegalArgumentException("command '" + command + "' is not a Django management command "
+            throw new NotDjango("command '" + command + "' is not a Django management command "
                     + "([cd DIR &&] [python] manage.py NAME [args]); other commands cannot become hooks");
         }
         if (i >= tokens.size()) {
@@ -158,7 +240,7 @@ public final class CrontabParser {
             } else if (t.matches("[0-9&]?>>?.+")) {
                 tokens.remove(i); // ">>/var/log/x", "2>&1", "2>/dev/null"
             } else if (t.equals("<") || t.startsWith("<")) {
-                throw new IllegalArgumentException("command reads stdin ('" + t + "'); a hook has no stdin");
+                throw new NotDjango("command reads stdin ('" + t + "'); a hook has no stdin");
             } else {
                 i++;
             }

@@ -37,6 +37,7 @@ import java.util.List;
 public final class ScheduleConverter {
     static final int DST_YEARS = 10;
     private static final DateTimeFormatter WALL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm zzz");
+    private static final DateTimeFormatter AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
     private final Clock clock;
 
@@ -58,14 +59,70 @@ public final class ScheduleConverter {
     }
 
     List<ConvertedSchedule> convert(SourceEntry e) {
-        return switch (e.source()) {
+        if (e.start() != null && e.end() != null && !e.end().isAfter(e.start())) {
+            throw new IllegalArgumentException("expires " + e.end() + " is not after start_time " + e.start());
+        }
+        List<ConvertedSchedule> out = switch (e.source()) {
             case ScheduleSource.Interval i -> List.of(new ConvertedSchedule(e.name(), AwsSchedule.Rate.of(i.every()),
                     e.zone(), e, List.of("A Celery interval is a rate: EventBridge counts it from when the schedule is "
-                    + "created or enabled (deploy time), firing once immediately, then every " + i.every().toMinutes()
-                    + " min; beat counted from its own start and first fired one interval later. Rates ignore DST."),
-                    List.of()));
+                    + "created or enabled (deploy time, or StartDate), firing once at once, then every "
+                    + i.every().toMinutes() + " min; beat counted from its own start and first fired one interval later."),
+                    intervalDstWarnings(e, i)));
             case ScheduleSource.Cron c -> cron(e, c.spec());
+            case ScheduleSource.Clocked c -> List.of(new ConvertedSchedule(e.name(),
+                    "at(" + AT.format(c.when().atOffset(ZoneOffset.UTC)) + ")", ZoneOffset.UTC, e,
+                    List.of("A one-time schedule: it fires once at this UTC time (EventBridge ignores StartDate and "
+                            + "EndDate for it) and stays in its group afterwards, as beat's one_off row stays disabled."),
+                    List.of()));
         };
+        if (e.notes().isEmpty()) {
+            return out;
+        }
+        return out.stream().map(c -> new ConvertedSchedule(c.name(), c.expression(), c.zone(), c.source(),
+                java.util.stream.Stream.concat(e.notes().stream(), c.notes().stream()).toList(), c.warnings())).toList();
+    }
+
+    /**
+     * Celery adds an interval on the wall clock of its zone ({@link CeleryScheduleEvaluator}); an EventBridge rate is a
+     * fixed duration. Where the two differ in the next {@link #DST_YEARS} years (anchored at the start of this year),
+     * says so, with the first instants that differ.
+     */
+    private List<String> intervalDstWarnings(SourceEntry e, ScheduleSource.Interval i) {
+        ZoneId zone = e.zone();
+        if (zone.getRules().isFixedOffset()) {
+            return List.of();
+        }
+        int year = LocalDate.now(clock.withZone(ZoneOffset.UTC)).getYear();
+        Instant from = LocalDate.of(year, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant end = LocalDate.of(year + DST_YEARS, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        ZoneOffsetTransition tr;
+        Instant t = from;
+        while ((tr = zone.getRules().nextTransition(t)) != null && tr.getInstant().isBefore(end)) {
+            // A transition shows at the first run after it, depending on where beat's runs fall (their phase, set by
+            // when beat started): try a few phases, from a period (or a day) before it.
+            java.time.Duration span = i.every().compareTo(java.time.Duration.ofDays(1)) > 0 ? i.every() : java.time.Duration.ofDays(1);
+            long phases = Math.min(8, Math.max(1, i.every().toMinutes() / 15));
+            for (long k = 0; k < phases; k++) {
+                Instant anchor = tr.getInstant().minus(span).minus(i.every().dividedBy(phases).multipliedBy(k));
+                Instant until = tr.getInstant().plus(span.multipliedBy(2));
+                List<Instant> celery = CeleryScheduleEvaluator.fireTimes(e.source(), zone, anchor, until, anchor);
+                List<Instant> aws = AwsScheduleEvaluator.fireTimes(AwsSchedule.parse(AwsSchedule.Rate.of(i.every())), zone,
+                        anchor, until, anchor);
+                if (!celery.equals(aws)) {
+                    List<Instant> onlyCelery = minus(celery, aws);
+                    List<Instant> onlyAws = minus(aws, celery);
+                    return List.of("Celery adds each interval to the last run on the wall clock of " + zone + ", so at a DST "
+                            + "change one interval can be shorter or longer by the change, and the runs after it keep that "
+                            + "shift; an EventBridge rate is a fixed " + i.every().toMinutes() + " min. For example on "
+                            + tr.getDateTimeBefore().toLocalDate() + ": Celery Beat fires "
+                            + (onlyCelery.isEmpty() ? "nothing extra" : "at " + walls(onlyCelery, zone))
+                            + " where EventBridge Scheduler " + (onlyAws.isEmpty() ? "does not" : "fires at " + walls(onlyAws, zone))
+                            + ". For Celery's wall-clock times use a crontab; with Celery's timezone UTC the two agree.");
+                }
+            }
+            t = tr.getInstant().plusSeconds(1);
+        }
+        return List.of();
     }
 
     private List<ConvertedSchedule> cron(SourceEntry e, CronSpec s) {
@@ -123,6 +180,35 @@ public final class ScheduleConverter {
                     VixieCronEvaluator.fireTimes(c.spec(), e.zone(), from, to);
             default -> CeleryScheduleEvaluator.fireTimes(e.source(), e.zone(), from, to, anchor);
         };
+    }
+
+    /**
+     * Fire times of converted schedules as deployed: nothing when DISABLED, only from StartDate (a rate counts from
+     * it) and before EndDate. Those bounds are AWS's "after which the schedule can begin" and "before which it can
+     * invoke" (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html): this takes
+     * StartDate as inclusive and EndDate as exclusive, as beat does with start_time and expires.
+     */
+    static List<Instant> deployedFireTimes(List<ConvertedSchedule> schedules, Instant from, Instant to, Instant anchor) {
+        List<Instant> all = new ArrayList<>();
+        for (ConvertedSchedule c : schedules) {
+            SourceEntry e = c.source();
+            if (!e.enabled()) {
+                continue;
+            }
+            AwsSchedule a = AwsSchedule.parse(c.expression());
+            boolean window = !(a instanceof AwsSchedule.At);
+            Instant start = window ? e.start() : null;
+            Instant end = window ? e.end() : null;
+            Instant rateAnchor = start != null ? start : anchor;
+            Instant after = start != null && start.isAfter(from) ? start.minusNanos(1) : from;
+            for (Instant i : AwsScheduleEvaluator.fireTimes(a, c.zone(), after, to, rateAnchor)) {
+                if (end == null || i.isBefore(end)) {
+                    all.add(i);
+                }
+            }
+        }
+        all.sort(null);
+        return all;
     }
 
     /** Fire times of the converted schedules together (a split gives one instant per schedule on both-match days). */

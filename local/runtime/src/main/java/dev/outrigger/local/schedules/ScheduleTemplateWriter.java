@@ -46,6 +46,9 @@ public final class ScheduleTemplateWriter {
         for (ConvertedSchedule s : schedules) {
             String id = logicalId(s.name(), ids);
             y.append("  # ").append(s.source().location()).append(": ").append(oneLine(s.source().original())).append('\n');
+            if (s.source().hookToWrite()) {
+                comment(y, "WRITE IN DJANGO: " + hookToWrite(s.source()));
+            }
             for (String n : s.notes()) {
                 comment(y, "NOTE: " + n);
             }
@@ -61,7 +64,19 @@ public final class ScheduleTemplateWriter {
             y.append("      ScheduleExpression: ").append(quote(s.expression())).append('\n');
             y.append("      ScheduleExpressionTimezone: ").append(s.zone().getId()).append('\n');
             y.append("      FlexibleTimeWindow:\n        Mode: \"OFF\"\n");
-            y.append("      State: !If [").append(o.enabledCondition()).append(", ENABLED, DISABLED]\n");
+            if (s.source().enabled()) {
+                y.append("      State: !If [").append(o.enabledCondition()).append(", ENABLED, DISABLED]\n");
+            } else {
+                y.append("      State: DISABLED  # disabled where it came from\n");
+            }
+            if (!s.expression().startsWith("at(")) { // Scheduler ignores both for one-time schedules
+                if (s.source().start() != null) {
+                    y.append("      StartDate: '").append(s.source().start()).append("'\n");
+                }
+                if (s.source().end() != null) {
+                    y.append("      EndDate: '").append(s.source().end()).append("'\n");
+                }
+            }
             y.append("      Target:\n");
             // The alias: SAM's AutoPublishAlias "live" is the SnapStart version; the role may invoke only that.
             y.append("        Arn: !Sub ${").append(o.hookFunctionRef()).append(".Arn}:live\n");
@@ -74,6 +89,12 @@ public final class ScheduleTemplateWriter {
             y.append("          Arn: !GetAtt ").append(o.dlqRef()).append(".Arn\n");
         }
         return y.toString();
+    }
+
+    /** What a hook that does not exist yet must become: the line for the YAML comment and the CLI's stderr. */
+    public static String hookToWrite(SourceEntry e) {
+        return "@outrigger_hook(\"" + e.hook() + "\") in an installed app's outrigger_tasks.py, to do what the command of "
+                + e.location() + " did: it is not a Django management command, so Django has no such hook yet";
     }
 
     /** The target Input JSON: the hook contract, with Scheduler's context placeholders. */

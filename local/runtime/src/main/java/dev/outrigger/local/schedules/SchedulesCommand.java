@@ -42,8 +42,19 @@ public final class SchedulesCommand implements Runnable {
 
     @Command(name = "convert", mixinStandardHelpOptions = true,
             description = {"Writes AWS::Scheduler::Schedule resources for a crontab or a Celery beat schedule to stdout.",
-                    "Refused lines/entries are printed to stderr with the reason; exit code 2 if any."})
+                    "Refused lines/entries are printed to stderr with the reason. A crontab command that is not a Django",
+                    "management command still gets its schedule, with a hook named from the command, marked in the YAML",
+                    "and on stderr as one to write in Django (--strict refuses it instead). A settings file this reader",
+                    "cannot evaluate (entries assigned one by one, names, calls) is reported with the command that exports",
+                    "the live schedule: python manage.py outrigger_export_beat > beat.json.",
+                    "Exit codes: 0 all converted; " + Convert.EXIT_REFUSED + " some refused (or a usage error); "
+                            + Convert.EXIT_NEEDS_EXPORT + " the file needs outrigger_export_beat; "
+                            + Convert.EXIT_HOOKS_TO_WRITE + " all converted, but hooks to write in Django."})
     static final class Convert implements Callable<Integer> {
+        static final int EXIT_REFUSED = 2;
+        static final int EXIT_NEEDS_EXPORT = 3;
+        static final int EXIT_HOOKS_TO_WRITE = 4;
+
         @Parameters(index = "0", description = "crontab file, or a settings/celery .py or .json with the beat schedule")
         Path file;
         @Option(names = "--format", description = "crontab or beat (default: beat for .py/.json, else crontab)")
@@ -52,6 +63,8 @@ public final class SchedulesCommand implements Runnable {
         String timezone;
         @Option(names = "--hook-function-ref", defaultValue = "ScheduleHookFunction", description = "template logical id of the hook function")
         String hookRef;
+        @Option(names = "--strict", description = "refuse crontab commands that are not one Django management command")
+        boolean strict;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -62,7 +75,7 @@ public final class SchedulesCommand implements Runnable {
             String fmt = format != null ? format : name.endsWith(".py") || name.endsWith(".json") ? "beat" : "crontab";
             ZoneId zone = ZoneId.of(timezone);
             ParsedSchedules p = switch (fmt) {
-                case "crontab" -> CrontabParser.parse(name, text, zone);
+                case "crontab" -> CrontabParser.parse(name, text, zone, strict);
                 case "beat" -> BeatParser.parse(name, text, zone);
                 default -> throw new IllegalArgumentException("--format must be crontab or beat, not " + fmt);
             };
@@ -74,10 +87,28 @@ public final class SchedulesCommand implements Runnable {
             spec.commandLine().getOut().flush(); // print() does not autoflush, and main() exits right after
             var err = spec.commandLine().getErr();
             r.schedules().forEach(s -> s.warnings().forEach(w -> err.println("warning: " + s.source().location() + " (" + s.name() + "): " + w)));
-            errors.forEach(e -> err.println("refused: " + e.message()));
-            err.println(r.schedules().size() + " schedule(s) written, " + errors.size() + " refused");
+            List<SourceEntry> toWrite = p.entries().stream().filter(SourceEntry::hookToWrite).toList();
+            toWrite.forEach(e -> err.println("hook to write in Django: " + e.location() + " (" + e.name() + "): "
+                    + ScheduleTemplateWriter.hookToWrite(e)));
+            errors.stream().filter(e -> !e.needsExport()).forEach(e -> err.println("refused: " + e.message()));
+            List<ScheduleError> notEvaluated = errors.stream().filter(ScheduleError::needsExport).toList();
+            notEvaluated.forEach(e -> err.println("cannot evaluate: " + e.message()));
+            err.println(r.schedules().size() + " schedule(s) written, " + (errors.size() - notEvaluated.size()) + " refused"
+                    + (notEvaluated.isEmpty() ? "" : ", " + notEvaluated.size() + " not evaluated")
+                    + (toWrite.isEmpty() ? "" : ", " + toWrite.size() + " hook(s) to write in Django"));
+            if (!notEvaluated.isEmpty()) {
+                err.println("This file is Python that only Django can evaluate. Export the live schedule (settings and "
+                        + "django-celery-beat) and convert that instead:\n  " + ScheduleError.EXPORT_COMMAND
+                        + "\n  outrigger schedules convert beat.json");
+            }
             err.flush();
-            return errors.isEmpty() ? 0 : 2;
+            if (!notEvaluated.isEmpty()) {
+                return EXIT_NEEDS_EXPORT;
+            }
+            if (!errors.isEmpty()) {
+                return EXIT_REFUSED;
+            }
+            return toWrite.isEmpty() ? 0 : EXIT_HOOKS_TO_WRITE;
         }
     }
 

@@ -256,4 +256,119 @@ class ScheduleConverterTest {
                 .containsExactly(Instant.parse("2026-10-25T00:00:00Z"), Instant.parse("2026-10-25T00:30:00Z"),
                         Instant.parse("2026-10-25T01:00:00Z"), Instant.parse("2026-10-25T01:30:00Z"), Instant.parse("2026-10-25T02:00:00Z"));
     }
+
+    @Test
+    void crontab_otherCommand_getsItsSchedule_withAHookNamedFromTheCommand_markedToWrite() {
+        ParsedSchedules p = CrontabParser.parse("crontab", String.join("\n",
+                "0 3 * * * /srv/app/bin/report --daily >> /var/log/report.log 2>&1",
+                "15 4 * * * cd /srv/app && LANG=C python3 scripts/cleanup_tmp.py --older-than 7",
+                "30 4 * * * pg_dump shop | gzip > /backups/shop.sql.gz",
+                "45 4 * * * python manage.py a && python manage.py b",
+                "0 5 * * * ./manage.py clearsessions"), ZoneOffset.UTC, false);
+        assertThat(p.errors()).isEmpty();
+        assertThat(p.entries()).extracting(SourceEntry::hook, e -> e.args().toString(), SourceEntry::hookToWrite).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("report", "[\"--daily\"]", true),
+                org.assertj.core.groups.Tuple.tuple("cleanup_tmp", "[\"--older-than\",\"7\"]", true),
+                org.assertj.core.groups.Tuple.tuple("pg_dump", "[]", true),
+                org.assertj.core.groups.Tuple.tuple("a", "[]", true),
+                org.assertj.core.groups.Tuple.tuple("clearsessions", "[]", false));
+        ConversionResult r = CONVERTER.convert(p.entries());
+        assertThat(r.schedules().getFirst().expression()).isEqualTo("cron(0 3 * * ? *)");
+        String yaml = ScheduleTemplateWriter.write(r.schedules(), "crontab", ScheduleTemplateWriter.Options.defaults());
+        assertThat(yaml).contains("  # WRITE IN DJANGO: @outrigger_hook(\"report\") in an installed app's outrigger_tasks.py, to do what")
+                .contains("Input: '{\"hook\":\"report\",\"mode\":\"call\"");
+        assertThat(yaml.split("WRITE IN DJANGO", -1)).hasSize(5);
+    }
+
+    @Test
+    void crontab_strict_refusesOtherCommands_asBefore() {
+        ConversionResult r = crontab("0 3 * * * /srv/app/bin/report");
+        assertThat(r.schedules()).isEmpty();
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.reason()).contains("not a Django management command"));
+    }
+
+    @Test
+    void beat_json_fromTheExport_carriesZoneWindowStateNotesAndClockedTimes() {
+        ParsedSchedules p = BeatParser.parse("beat.json", """
+                {"timezone": "Europe/Berlin", "beat_schedule": {
+                  "market": {"source": "django_celery_beat: PeriodicTask 2 'market'", "task": "prices.fetch",
+                             "schedule": {"crontab": {"minute": "30", "hour": "9", "day_of_week": "mon-fri"}},
+                             "timezone": "America/New_York", "start_time": "2027-03-01T14:30:00Z",
+                             "expires": "2027-10-01T00:00:00Z", "notes": ["options.priority=5 is not carried"]},
+                  "paused": {"task": "x.y", "schedule": {"timedelta": {"seconds": 3600}}, "enabled": false},
+                  "launch": {"task": "mail.launch", "schedule": {"clocked": "2027-05-03T07:00:00Z"}}},
+                 "refused": [{"name": "dusk", "source": "django_celery_beat: PeriodicTask 9 'dusk'", "reason": "solar schedule"}]}
+                """, ZoneOffset.UTC);
+        assertThat(p.errors()).extracting(ScheduleError::message)
+                .containsExactly("beat.json: entry 'dusk' (django_celery_beat: PeriodicTask 9 'dusk'): solar schedule");
+        SourceEntry market = p.entries().getFirst();
+        assertThat(market.location()).isEqualTo("beat.json: entry 'market' (django_celery_beat: PeriodicTask 2 'market')");
+        assertThat(market.zone()).isEqualTo(ZoneId.of("America/New_York"));
+        assertThat(market.start()).isEqualTo(Instant.parse("2027-03-01T14:30:00Z"));
+        assertThat(market.end()).isEqualTo(Instant.parse("2027-10-01T00:00:00Z"));
+        ConversionResult r = CONVERTER.convert(p.entries());
+        assertThat(r.schedules()).extracting(ConvertedSchedule::expression)
+                .containsExactly("cron(30 9 ? * MON-FRI *)", "rate(1 hour)", "at(2027-05-03T07:00:00)");
+        assertThat(r.schedules().getFirst().notes()).first().isEqualTo("options.priority=5 is not carried");
+        assertThat(r.schedules().get(1).source().enabled()).isFalse();
+        assertThat(r.schedules().get(2).zone()).isEqualTo(ZoneOffset.UTC);
+        List<Instant> fires = ScheduleConverter.deployedFireTimes(r.schedules().subList(0, 1),
+                Instant.parse("2027-01-01T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
+        assertThat(fires.getFirst()).isEqualTo(Instant.parse("2027-03-01T14:30:00Z"));
+        assertThat(fires.getLast()).isEqualTo(Instant.parse("2027-09-30T13:30:00Z"));
+        assertThat(ScheduleConverter.deployedFireTimes(r.schedules().subList(1, 2), Instant.parse("2027-01-01T00:00:00Z"),
+                Instant.parse("2028-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"))).as("DISABLED").isEmpty();
+    }
+
+    @Test
+    void beat_startTimeAfterExpires_isRefused() {
+        ConversionResult r = CONVERTER.convert(BeatParser.parse("beat.json", """
+                {"beat_schedule": {"x": {"task": "a.b", "schedule": 3600, "start_time": "2027-05-01T00:00:00Z",
+                 "expires": "2027-04-01T00:00:00Z"}}}""", ZoneOffset.UTC).entries());
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.reason()).contains("is not after start_time"));
+    }
+
+    @Test
+    void beat_intervalInADstZone_isWarnedThatCeleryFollowsTheWallClock() {
+        ParsedSchedules p = BeatParser.parse("celery.py", "timezone = 'Europe/Berlin'\nbeat_schedule = {'sync': {'task': 'a.b', "
+                + "'schedule': timedelta(hours=2)}}", ZoneOffset.UTC);
+        ConvertedSchedule s = CONVERTER.convert(p.entries()).schedules().getFirst();
+        assertThat(s.warnings()).singleElement().satisfies(w -> assertThat(w)
+                .contains("on the wall clock of Europe/Berlin").contains("For example on 2026-03-29"));
+        assertThat(beat("timedelta(hours=2)").schedules().getFirst().warnings()).as("in UTC").isEmpty();
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> unevaluable() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("""
+                        CELERY_BEAT_SCHEDULE = {}
+                        CELERY_BEAT_SCHEDULE['ping'] = {'task': 'a', 'schedule': 60}
+                        """, "b.py:2", "assigns entries into CELERY_BEAT_SCHEDULE one by one"),
+                org.junit.jupiter.params.provider.Arguments.of("""
+                        CELERY_BEAT_SCHEDULE = {}
+                        CELERY_BEAT_SCHEDULE.update(EXTRA)
+                        """, "b.py:2", "changes the beat schedule with update()"),
+                org.junit.jupiter.params.provider.Arguments.of("""
+                        PERIOD = 60
+                        CELERY_BEAT_SCHEDULE = {'ping': {'task': 'a', 'schedule': PERIOD}}
+                        """, "b.py: entry 'ping'", "schedule PERIOD is not crontab"),
+                org.junit.jupiter.params.provider.Arguments.of("""
+                        CELERY_BEAT_SCHEDULE = {'r': {'task': 'a', 'schedule': crontab(hour=env.int('H', 3))}}
+                        """, "b.py: entry 'r'", "crontab(hour=env.int('H', 3)) is a call"),
+                org.junit.jupiter.params.provider.Arguments.of("""
+                        CELERY_BEAT_SCHEDULE = build_schedule()
+                        """, "b.py:1", "CELERY_BEAT_SCHEDULE = build_schedule() is not a dict literal"));
+    }
+
+    @ParameterizedTest(name = "beat file needs the export: {1} {2}")
+    @org.junit.jupiter.params.provider.MethodSource("unevaluable")
+    void beat_pythonThisReaderCannotEvaluate_saysSo_andPointsToTheExportCommand(String source, String location, String what) {
+        ParsedSchedules p = BeatParser.parse("b.py", source, ZoneOffset.UTC);
+        assertThat(p.errors()).singleElement().satisfies(e -> {
+            assertThat(e.needsExport()).isTrue();
+            assertThat(e.location()).isEqualTo(location);
+            assertThat(e.reason()).contains(what).contains("only Python can evaluate")
+                    .contains("python manage.py outrigger_export_beat > beat.json");
+        });
+    }
 }

@@ -3,6 +3,7 @@ package dev.outrigger.local.schedules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -20,7 +21,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The proof: every table entry is converted, then the original scheduler's fire times (Vixie cron, or Celery beat)
  * and EventBridge Scheduler's fire times for the converted expression(s) are computed for all of 2026 from
  * 2026-01-01T00:00Z in four zones and compared. They must be identical, or differ only within hours of a DST
- * transition AND the converter must have put a DST warning on the schedule.
+ * transition AND the converter must have put a DST warning on the schedule. A Celery interval is added on the wall
+ * clock of its zone ({@link CeleryScheduleEvaluator}), so the runs after a DST change keep its shift: for an interval
+ * the rate's runs must be exactly one period apart from the same first run, Celery's too except where one interval
+ * spans a DST change and is the period plus or minus that change, and then the warning must be there.
  */
 class ScheduleEquivalenceTest {
     static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
@@ -113,6 +117,10 @@ class ScheduleEquivalenceTest {
         }
         warned++;
         assertThat(warnings).as("%s in %s differs from EventBridge but has no DST warning", text, zone).isNotEmpty();
+        if (entry.source() instanceof ScheduleSource.Interval i) {
+            assertIntervalDiffersOnlyByDst(text + " in " + zone, original, converted, i.every(), zone);
+            return;
+        }
         List<Instant> diff = new ArrayList<>(ScheduleConverter.minus(original, converted));
         diff.addAll(ScheduleConverter.minus(converted, original));
         assertThat(diff).as("differences of %s in %s", text, zone)
@@ -138,6 +146,34 @@ class ScheduleEquivalenceTest {
         long h = 6 * 3600;
         return prev != null && Math.abs(i.getEpochSecond() - prev.getInstant().getEpochSecond()) <= h
                 || next != null && Math.abs(next.getInstant().getEpochSecond() - i.getEpochSecond()) <= h;
+    }
+
+    /**
+     * A rate's runs (converted) are one period apart from Celery's first run; Celery's (original) too, except where one
+     * interval spans a DST change and is the period plus or minus that change.
+     */
+    static void assertIntervalDiffersOnlyByDst(String what, List<Instant> original, List<Instant> converted, Duration every,
+                                               ZoneId zone) {
+        assertThat(converted.getFirst()).as("%s: first run", what).isEqualTo(original.getFirst());
+        assertThat(gaps(converted)).as("%s: the rate's runs", what).containsOnly(every);
+        for (int k = 1; k < original.size(); k++) {
+            Duration gap = Duration.between(original.get(k - 1), original.get(k));
+            if (!gap.equals(every)) {
+                ZoneOffsetTransition tr = zone.getRules().nextTransition(original.get(k - 1));
+                assertThat(tr.getInstant()).as("%s: Celery's interval ending %s spans a DST change", what, original.get(k))
+                        .isBefore(original.get(k).plusSeconds(1));
+                assertThat(gap.minus(every).abs()).as("%s: it is the period +/- the change, at %s", what, original.get(k))
+                        .isEqualTo(tr.getDuration().abs());
+            }
+        }
+    }
+
+    static List<Duration> gaps(List<Instant> instants) {
+        List<Duration> out = new ArrayList<>();
+        for (int k = 1; k < instants.size(); k++) {
+            out.add(Duration.between(instants.get(k - 1), instants.get(k)));
+        }
+        return out;
     }
 
     @AfterAll
