@@ -74,6 +74,31 @@ public final class LocalRuntime implements AutoCloseable {
      * that cannot be loaded, and IllegalStateException when a port is taken.
      */
     public static LocalRuntime start(RuntimeOptions options) {
+        // On free ports (port 0) the ports are picked before anything binds them, because the template's URLs and ARNs
+        // need them first; another process may take one in between. Then pick again, a few times.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(options);
+            } catch (IllegalStateException e) {
+                if (options.port() != 0 || attempt == FREE_PORT_ATTEMPTS || !bindFailure(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final int FREE_PORT_ATTEMPTS = 5;
+
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static LocalRuntime startOnce(RuntimeOptions options) {
         EnvFiles envFiles = options.envFile() == null ? EnvFiles.none() : EnvFiles.read(options.envFile());
         int sqsPort = options.port() == 0 ? Ports.free() : options.port();
         int emulatorPort = options.port() == 0 ? Ports.free() : options.port() + 1;
