@@ -86,6 +86,7 @@ def task_result(request, result_id):
     return JsonResponse(body)
 
 
+@csrf_exempt
 def celery_call_view(request):
     """POST {"task": "billing.…", "call": "delay" | "apply_async", "args", "kwargs", "options": {countdown, eta, queue,
     task_id, group}} -> {"job_id"}: a Celery call site, on an @outrigger_task or a Tasks-framework task of the billing
