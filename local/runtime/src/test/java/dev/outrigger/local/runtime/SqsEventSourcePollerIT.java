@@ -107,8 +107,8 @@ class SqsEventSourcePollerIT {
     @Test
     void aMalformedBatchResponse_failsTheWholeBatch() {
         sendBatch("MalformedQueue", List.of("x", "y"));
-        await("first batch", Duration.ofSeconds(10), () -> !TestHandlers.batches("MalformedFunction").isEmpty());
-        List<String> failedBatch = TestHandlers.batches("MalformedFunction").get(0);
+        await("the malformed answer", Duration.ofSeconds(10), () -> !TestHandlers.ANSWERED_MALFORMED.isEmpty());
+        List<String> failedBatch = TestHandlers.ANSWERED_MALFORMED.get(0);
         await("the failed batch redelivered", Duration.ofSeconds(15), () -> failedBatch.stream()
                 .allMatch(b -> Collections.frequency(TestHandlers.seen("MalformedFunction"), b) >= 2));
         await("queue empty", Duration.ofSeconds(10), () -> total("MalformedQueue") == 0);

@@ -20,6 +20,8 @@ public final class TestHandlers {
     /** one entry per invocation: the batch's bodies. */
     static final Map<String, List<List<String>>> BATCHES = new ConcurrentHashMap<>();
     static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
+    /** The batch Malformed answered with a foreign itemIdentifier (with two pollers it need not be the first one seen). */
+    static final List<List<String>> ANSWERED_MALFORMED = new CopyOnWriteArrayList<>();
     static final CountDownLatch BLOCK = new CountDownLatch(1);
 
     private TestHandlers() {
@@ -76,6 +78,7 @@ public final class TestHandlers {
         public Map<String, Object> handleRequest(SQSEvent event, Context context) {
             record(event, context);
             if (ONCE.add("malformed")) {
+                ANSWERED_MALFORMED.add(event.getRecords().stream().map(SQSEvent.SQSMessage::getBody).toList());
                 return Map.of("batchItemFailures", List.of(Map.of("itemIdentifier", "not-a-message-of-this-batch")));
             }
             return Map.of("batchItemFailures", List.of());
