@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -68,8 +68,11 @@ public final class SqsEventSourcePoller {
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
-    /** Released by the pollers themselves while stopping (messages held in the batching window), for stop()'s count. */
-    private final AtomicInteger releasedByPollers = new AtomicInteger();
+    /**
+     * Ids of the messages released while stopping, for stop()'s count. A set, not a counter: a poller whose last long
+     * poll is still open can receive a message another poller has just released, and releases it again.
+     */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
 
     /** The messages of one invocation; handles are removed once deleted or released. */
     private static final class Batch {
@@ -136,7 +139,7 @@ public final class SqsEventSourcePoller {
                 }
                 if (!messages.isEmpty() && !running) {
                     // Held in the batching window (or received) while stopping: hand them straight back.
-                    releasedByPollers.addAndGet(release(messages));
+                    release(messages);
                 } else if (!messages.isEmpty()) {
                     process(messages);
                 }
@@ -350,39 +353,42 @@ public final class SqsEventSourcePoller {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        int released = 0;
         for (Batch b : inFlight) {
             b.abandoned = true;
-            List<String> handles = new ArrayList<>(b.receiptHandles.values());
+            Map<String, String> handles = new HashMap<>(b.receiptHandles);
             b.receiptHandles.clear();   // released once, even if stop() is called again
-            released += changeVisibilityToZero(handles);
+            changeVisibilityToZero(handles);
         }
         pollers.forEach(Thread::interrupt);
-        // getAndSet: a second stop() does not count them again.
-        return released + releasedByPollers.getAndSet(0);
+        // Taken and cleared: a second stop() does not count them again.
+        int count = released.size();
+        released.clear();
+        return count;
     }
 
-    /** Makes the messages visible again; returns how many SQS confirmed. */
-    private int release(List<Message> messages) {
-        return changeVisibilityToZero(messages.stream().map(Message::receiptHandle).toList());
+    /** Makes the messages visible again. */
+    private void release(List<Message> messages) {
+        Map<String, String> handles = new HashMap<>();
+        messages.forEach(m -> handles.put(m.messageId(), m.receiptHandle()));
+        changeVisibilityToZero(handles);
     }
 
-    private int changeVisibilityToZero(List<String> receiptHandles) {
+    /** Makes the messages (messageId -> receipt handle) visible again; adds those SQS confirmed to {@link #released}. */
+    private void changeVisibilityToZero(Map<String, String> receiptHandles) {
         List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-        receiptHandles.forEach(h -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                .id(String.valueOf(entries.size())).receiptHandle(h).visibilityTimeout(0).build()));
-        int released = 0;
+        // The entry id is the message id, so SQS's answer says which messages were released.
+        receiptHandles.forEach((id, h) -> entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                .id(id).receiptHandle(h).visibilityTimeout(0).build()));
         for (int i = 0; i < entries.size(); i += 10) {
             List<ChangeMessageVisibilityBatchRequestEntry> chunk = entries.subList(i, Math.min(entries.size(), i + 10));
             try {
                 var r = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queue.url()).entries(chunk));
-                released += r.successful().size();
+                r.successful().forEach(ok -> released.add(ok.id()));
                 r.failed().forEach(f -> console.println("[" + function.def().logicalId() + "] could not release a message: " + f.message()));
             } catch (RuntimeException e) {
                 console.println("[" + function.def().logicalId() + "] could not release messages: " + e.getMessage());
             }
         }
-        return released;
     }
 
     private static String abbreviate(String s) {
