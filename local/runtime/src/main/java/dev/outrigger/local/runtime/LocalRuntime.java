@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 /**
  * The whole control plane in this JVM: ElasticMQ with the template's queues, every function loaded in-process
  * with its template environment, a Lambda-like poller per SQS event source, and the AWS emulator (SNS, EventBridge,
- * plus whatever {@link RuntimeExtension}s register). Start it, use it, close it:
+ * Lambda's Invoke API for the template's functions, plus whatever {@link RuntimeExtension}s register). Start it, use it, close it:
  * <pre>{@code
  * try (LocalRuntime rt = LocalRuntime.start(RuntimeOptions.builder(Path.of("template.yaml")).port(0).build())) {
  *     rt.sqs().sendMessage(b -> b.queueUrl(rt.queueUrl("JobsQueue")).messageBody(json));
@@ -139,6 +139,8 @@ public final class LocalRuntime implements AutoCloseable {
         for (FunctionDef f : template.functions().values()) {
             functions.put(f.logicalId(), new LocalFunction(f, Env.of(environment.of(f)), options.console()));
         }
+        emulator.register("lambda", new LambdaEmulator(template, (f, event) -> functions.get(f.logicalId()).invoke(event),
+                options.console()));
         if (options.pollers()) {
             for (LocalFunction fn : functions.values()) {
                 for (SqsEventSource source : fn.def().sqsEventSources()) {
