@@ -14,6 +14,7 @@ from django.test import Client
 
 from outrigger_django import publisher
 
+import console_runtime
 from console_runtime import LocalRuntime, why_not
 
 pytestmark = [pytest.mark.skipif(why_not() is not None, reason=f"no local runtime: {why_not()}"),
@@ -236,3 +237,25 @@ def test_redrive_of_one_reason_moves_those_jobs_back_and_names_the_admin_user_in
     assert depth(seeded, runtime, DLQ) == 2
     entry = LogEntry.objects.get(user=user)
     assert entry.object_repr == f"redrive {DLQ}" and "moved 3" in entry.change_message
+
+
+def test_state_machines_show_the_latest_executions_and_the_state_a_failed_one_failed_in(console, runtime, settings):
+    deploy = "arn:aws:states:us-east-1:000000000000:stateMachine:outrigger-dev-deploy"
+    settings.OUTRIGGER = {**settings.OUTRIGGER, "CONSOLE": {**settings.OUTRIGGER["CONSOLE"],
+                                                            "STATE_MACHINES": {"deploy": deploy}}}
+    sfn = boto3.client("stepfunctions", region_name="us-east-1", endpoint_url=runtime.emulator_endpoint)
+    name = f"console-{time.time_ns()}"
+    sample = (console_runtime.ROOT / "events/statemachines/deploy-input.json").read_text()
+    execution = sfn.start_execution(stateMachineArn=deploy, name=name, input=sample)["executionArn"]
+    deadline = time.monotonic() + 30
+    while sfn.describe_execution(executionArn=execution)["status"] == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    page = logged_in(user_with("view_statemachine")).get("/admin/outrigger_console/statemachine/")
+
+    machine = page.context["machines"][0]
+    row = next(e for e in machine["executions"] if e["name"] == name)
+    # locally the deploy machine's ECS RunTask cannot run: the execution fails in that state, and the page says so
+    assert row["status"] == "FAILED"
+    assert row["failed_state"] == "RunMigrations" and row["error"] == "States.Runtime"
+    assert b"RunMigrations" in page.content
