@@ -130,12 +130,15 @@ try {
   assert.match(await section.locator('h2').innerText(), /paused/);
   await shot(admin, 'schedules-paused');
 
-  step('queues and state machines show (with what the local runtime cannot answer said on the page)');
+  step('queues show their depths, and the deploy the runtime ran shows the state it failed in');
   await admin.goto(url('admin/outrigger_console/queue/'));
   assert.equal(await admin.locator(`tr.outrigger-queue[data-queue="${dlq}"] td.visible`).innerText(), '2');
   await shot(admin, 'queues');
   await admin.goto(url('admin/outrigger_console/statemachine/'));
   assert.equal(await admin.locator('section.outrigger-machine').count(), 2);
+  const deploy = admin.locator('section.outrigger-machine[data-label="deploy"] tr.outrigger-execution');
+  assert.equal(await deploy.locator('td.status').first().innerText(), 'FAILED');
+  assert.match(await deploy.first().innerText(), /RunMigrations/);
   await shot(admin, 'state-machines');
   step('all checks passed');
 } finally {
