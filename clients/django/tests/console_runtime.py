@@ -1,6 +1,10 @@
 """A real `./outrigger local up` for the console tests: the repository's template.yaml on free ports, with its real
 redrive and schedule group toggle functions behind the Lambda Invoke API. Needs a JDK 21+ (the launcher finds one)
-and the built runtime; without them the tests that use it are skipped, saying why."""
+and the built runtime; without them the tests that use it are skipped, saying why.
+
+In the Debian sid root (Django 5.2 and 6.1) there is no JDK, so run-tests.sh starts the runtime on the host with
+`python3 tests/console_runtime.py serve`, which prints OUTRIGGER_TEST_LOCAL_UP=<sqs endpoint> <emulator endpoint>,
+and the tests reach that one over 127.0.0.1 (the root shares the host's network)."""
 import os
 import shutil
 import socket
@@ -29,8 +33,13 @@ def _free_pair():
     raise OSError("no two consecutive free ports")
 
 
+EXTERNAL = "OUTRIGGER_TEST_LOCAL_UP"
+
+
 def why_not():
     """Why a local runtime cannot start here, or None."""
+    if os.environ.get(EXTERNAL):
+        return None
     if not LAUNCHER.exists():
         return f"{LAUNCHER} is missing"
     if not any(Path(p).glob("bin/java") for p in Path("/usr/lib/jvm").glob("*")) and not shutil.which("java") \
@@ -43,6 +52,12 @@ def why_not():
 
 class LocalRuntime:
     def __init__(self):
+        external = os.environ.get(EXTERNAL)
+        self.process = None
+        if external:
+            self.sqs_endpoint, self.emulator_endpoint = external.split()
+            self.log = None
+            return
         self.port = _free_pair()
         self.sqs_endpoint = f"http://127.0.0.1:{self.port}"
         self.emulator_endpoint = f"http://127.0.0.1:{self.port + 1}"
@@ -76,6 +91,8 @@ class LocalRuntime:
         return f"{self.sqs_endpoint}/000000000000/{name}"
 
     def stop(self):
+        if self.process is None:
+            return  # started by whoever set OUTRIGGER_TEST_LOCAL_UP
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -83,3 +100,24 @@ class LocalRuntime:
             except subprocess.TimeoutExpired:
                 self.process.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    # `python3 tests/console_runtime.py serve`: start one, print where it is, run until SIGTERM or SIGINT
+    import signal
+    import sys
+
+    if sys.argv[1:] != ["serve"]:
+        sys.exit("usage: console_runtime.py serve")
+    problem = why_not()
+    if problem:
+        sys.exit(f"console_runtime.py: {problem}")
+    runtime = LocalRuntime()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        print(f"{EXTERNAL}={runtime.sqs_endpoint} {runtime.emulator_endpoint}", flush=True)
+        signal.pause()
+    except (SystemExit, KeyboardInterrupt):
+        pass
+    finally:
+        runtime.stop()

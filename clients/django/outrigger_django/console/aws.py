@@ -17,8 +17,25 @@ def sqs():
 
 
 def client(service):
-    """lambda, scheduler or stepfunctions, at OUTRIGGER["CONSOLE"]["ENDPOINT_URL"] (None: AWS)."""
+    """scheduler, stepfunctions or cloudwatch, at OUTRIGGER["CONSOLE"]["ENDPOINT_URL"] (None: AWS)."""
     return aws_client(service, conf.get("ENDPOINT_URL"))
+
+
+def lambda_client():
+    """The Lambda client for invoking the ops functions: it waits as long as the redrive function may run (its Timeout
+    is 900 s; it stops 20 s before) and never retries, since a retried Invoke would start a second redrive."""
+    return aws_client("lambda", conf.get("ENDPOINT_URL"), _invoke_config())
+
+
+_INVOKE_CONFIG = []
+
+
+def _invoke_config():
+    if not _INVOKE_CONFIG:
+        from botocore.config import Config
+
+        _INVOKE_CONFIG.append(Config(read_timeout=910, connect_timeout=10, retries={"total_max_attempts": 1}))
+    return _INVOKE_CONFIG[0]
 
 
 def call(what, fn, *args, **kwargs):
@@ -40,7 +57,7 @@ def invoke(function_setting, payload):
     name = conf.get(function_setting)
     if not name:
         raise ConsoleError(f'settings OUTRIGGER["CONSOLE"]["{function_setting}"] is not set: name the stack\'s function')
-    response = call(f"invoking {name}", client("lambda").invoke, FunctionName=name,
+    response = call(f"invoking {name}", lambda_client().invoke, FunctionName=name,
                     InvocationType="RequestResponse", Payload=json.dumps(payload).encode())
     body = response["Payload"].read()
     try:
