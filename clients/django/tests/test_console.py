@@ -98,6 +98,11 @@ def seeded(console, runtime):
         dead_letter(console, runtime, f"hook-{i}", "django.task", "HttpStatus404")
     for i in range(2):
         dead_letter(console, runtime, f"task-{i}", "django.task", "Timeout")
+    visible_deadline = time.monotonic() + 10
+    while int(console.get_queue_attributes(QueueUrl=runtime.queue_url(DLQ), AttributeNames=[
+            "ApproximateNumberOfMessages"])["Attributes"]["ApproximateNumberOfMessages"]) < 5:
+        assert time.monotonic() < visible_deadline, "the five dead letters did not become visible"
+        time.sleep(0.1)
     return console
 
 
@@ -238,22 +243,6 @@ def test_pausing_needs_its_permission(console):
     assert client.post(SCHEDULES + "toggle/", {"group": "outrigger-dev", "action": "pause"}).status_code == 403
 
 
-# last of the DLQ tests: the jobs it moves are retried by the real worker and come back to the DLQ in time
-def test_redrive_of_one_reason_moves_those_jobs_back_and_names_the_admin_user_in_the_audit(seeded, runtime):
-    user = user_with("view_deadletter", "redrive_deadletter", name="ana")
-    client = logged_in(user)
-
-    page = client.post(REDRIVE, {"queue": DLQ, "mode": "redrive",
-                                 "group": json.dumps({"type": "django.task", "error": "HttpStatus404"})})
-
-    report = page.context["reports"][0]["report"]
-    assert sorted(m["jobId"] for m in report["moved"]) == ["hook-0", "hook-1", "hook-2"]
-    assert report["actor"].startswith("ana via lambda:outrigger-dev-dlq-redrive/")
-    assert depth(seeded, runtime, DLQ) == 2
-    entry = LogEntry.objects.get(user=user)
-    assert entry.object_repr == f"redrive {DLQ}" and "moved 3" in entry.change_message
-
-
 def test_state_machines_show_the_latest_executions_and_the_state_a_failed_one_failed_in(console, runtime, settings):
     deploy = "arn:aws:states:us-east-1:000000000000:stateMachine:outrigger-dev-deploy"
     settings.OUTRIGGER = {**settings.OUTRIGGER, "CONSOLE": {**settings.OUTRIGGER["CONSOLE"],
@@ -274,3 +263,19 @@ def test_state_machines_show_the_latest_executions_and_the_state_a_failed_one_fa
     assert row["status"] == "FAILED"
     assert row["failed_state"] == "RunMigrations" and row["error"] == "States.Runtime"
     assert b"RunMigrations" in page.content
+
+
+# last of the DLQ tests: the jobs it moves are retried by the real worker and come back to the DLQ in time
+def test_redrive_of_one_reason_moves_those_jobs_back_and_names_the_admin_user_in_the_audit(seeded, runtime):
+    user = user_with("view_deadletter", "redrive_deadletter", name="ana")
+    client = logged_in(user)
+
+    page = client.post(REDRIVE, {"queue": DLQ, "mode": "redrive",
+                                 "group": json.dumps({"type": "django.task", "error": "HttpStatus404"})})
+
+    report = page.context["reports"][0]["report"]
+    assert sorted(m["jobId"] for m in report["moved"]) == ["hook-0", "hook-1", "hook-2"], report
+    assert report["actor"].startswith("ana via lambda:outrigger-dev-dlq-redrive/")
+    assert depth(seeded, runtime, DLQ) == 2
+    entry = LogEntry.objects.get(user=user)
+    assert entry.object_repr == f"redrive {DLQ}" and "moved 3" in entry.change_message
