@@ -10,7 +10,8 @@ from .models import OutriggerJobRun
 class OutriggerJobRunAdmin(admin.ModelAdmin):
     list_display = ("job_id", "name", "kind", "status", "attempts", "last_error", "enqueued_at", "last_attempted_at",
                     "finished_at")
-    list_filter = ("status", "kind", "name")
+    list_filter = ("status", "kind", "name", ("enqueued_at", admin.DateFieldListFilter),
+                   ("finished_at", admin.DateFieldListFilter))
     # exact match: the job id's unique index answers it at any table size
     search_fields = ("=job_id",)
     search_help_text = "exact job id (a task result id, an envelope id, or hook:<name>:<time>)"

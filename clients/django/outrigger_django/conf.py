@@ -34,6 +34,8 @@ DEFAULTS = {
     "MAINTENANCE_CHECK_INTERVAL_S": 2,
     # extra modules to import at startup so their @outrigger_task / @outrigger_hook decorators run
     "TASK_MODULES": [],
+    # the operators' console in the admin (outrigger_django.console; its conf.py lists the keys)
+    "CONSOLE": {},
 }
 
 def get(name):

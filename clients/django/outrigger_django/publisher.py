@@ -48,12 +48,13 @@ def sqs_client():
     return aws_client("sqs", conf.get("ENDPOINT_URL"))
 
 
-def aws_client(service, endpoint):
-    """A cached boto3 client for service in the configured region, at endpoint (None: the real AWS endpoint)."""
+def aws_client(service, endpoint, config=None):
+    """A cached boto3 client for service in the configured region, at endpoint (None: the real AWS endpoint), with
+    a botocore Config when given (one per caller, kept in a module constant: it is part of the cache key)."""
     import boto3
 
     region = conf.get("REGION")
-    key = (service, region, endpoint)
+    key = (service, region, endpoint, id(config) if config is not None else None)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
@@ -64,6 +65,8 @@ def aws_client(service, endpoint):
                 kwargs.update(aws_access_key_id="local", aws_secret_access_key="local")
             if session.region_name is None:
                 kwargs["region_name"] = "us-east-1"
+            if config is not None:
+                kwargs["config"] = config
             client = session.client(service, **kwargs)
             _clients[key] = client
         return client

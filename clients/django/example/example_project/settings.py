@@ -13,6 +13,10 @@
   OUTRIGGER_SCHEDULER_ENDPOINT_URL
                                 the Tasks backend's options for run_after beyond 15 minutes (EventBridge Scheduler;
                                 the local runtime's emulator at http://127.0.0.1:9325)
+  OUTRIGGER_CONSOLE_ENDPOINT_URL
+                                Lambda, Scheduler and Step Functions for the admin's operations console (the local
+                                runtime's emulator at http://127.0.0.1:9325; unset: AWS)
+  OUTRIGGER_STACK_ENV           the stack's EnvironmentName, which names its functions and queues (default dev)
   EXAMPLE_DB_PATH               SQLite file, default example/db.sqlite3
   DJANGO_ALLOWED_HOSTS          comma-separated, default 127.0.0.1,localhost
   DJANGO_DEBUG                  1 to enable DEBUG
@@ -33,8 +37,15 @@ WSGI_APPLICATION = "example_project.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
     "outrigger_django",
+    # the operators' console in the admin (with OUTRIGGER["CONSOLE"] below)
+    "outrigger_django.console",
     "shop",
     "billing",
 ]
@@ -45,9 +56,21 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # early, so users get the maintenance page before any work is done for them
     "outrigger_django.middleware.MaintenanceModeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
 ]
+
+TEMPLATES = [{
+    "BACKEND": "django.template.backends.django.DjangoTemplates",
+    "APP_DIRS": True,
+    "OPTIONS": {"context_processors": ["django.template.context_processors.request",
+                                       "django.contrib.auth.context_processors.auth",
+                                       "django.contrib.messages.context_processors.messages"]},
+}]
+STATIC_URL = "static/"
 
 DATABASES = {
     "default": {
@@ -63,6 +86,11 @@ if os.environ.get("OUTRIGGER_QUEUE_URL_HEAVY"):
 if os.environ.get("OUTRIGGER_QUEUE_URL_ORDERS"):
     _queues["orders"] = os.environ["OUTRIGGER_QUEUE_URL_ORDERS"]
 
+_stack = os.environ.get("OUTRIGGER_STACK_ENV", "dev")
+_region = os.environ.get("AWS_REGION", "us-east-1")
+# the local runtime's account; in AWS, the stack's
+_account = os.environ.get("OUTRIGGER_STACK_ACCOUNT", "000000000000")
+
 OUTRIGGER = {
     "QUEUES": _queues,
     "ENDPOINT_URL": (os.environ.get("OUTRIGGER_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_SQS")
@@ -76,6 +104,18 @@ OUTRIGGER = {
     # the tasks that were Celery's (the README's migration guide); @outrigger_task registers them under their
     # Celery names, billing.tasks.<function>
     "TASK_MODULES": ["billing.tasks"],
+    # the admin's operations console: names as the stack (template.yaml) gives them
+    "CONSOLE": {
+        "REDRIVE_FUNCTION": f"outrigger-{_stack}-dlq-redrive",
+        "SCHEDULE_TOGGLE_FUNCTION": f"outrigger-{_stack}-schedule-group-toggle",
+        "DEAD_LETTER_QUEUES": [f"outrigger-{_stack}-jobs-default-dlq", f"outrigger-{_stack}-jobs-heavy-dlq"],
+        "SCHEDULE_GROUPS": [f"outrigger-{_stack}"],
+        "STATE_MACHINES": {
+            "deploy": f"arn:aws:states:{_region}:{_account}:stateMachine:outrigger-{_stack}-deploy",
+            "cutover": f"arn:aws:states:{_region}:{_account}:stateMachine:outrigger-{_stack}-cutover",
+        },
+        "ENDPOINT_URL": os.environ.get("OUTRIGGER_CONSOLE_ENDPOINT_URL") or None,
+    },
 }
 
 TASKS = {

@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from shop import views
@@ -11,4 +12,5 @@ urlpatterns = [
     path("example/tasks/<str:result_id>", views.task_result),
     path("example/celery", views.celery_call_view),
     path("internal/outrigger/", include("outrigger_django.urls")),
+    path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,16 @@ def fail_permanently(reason="the example asked to fail"):
     raise PermanentError(reason)
 
 
+@outrigger_task("example.ship")
+def ship(order=""):
+    """Refused while the order's record does not exist (written by example.record): the job is dead-lettered with the
+    reason, and once the record is there, a redrive from the admin's operations console ships it."""
+    if not TaskRecord.objects.filter(task="example.record", label=order).exists():
+        raise PermanentError(f"no order {order!r} yet")
+    job = current_job()
+    TaskRecord.objects.create(job_id=job.job_id, task=job.name, label=order, attempt=job.attempt)
+
+
 @outrigger_task("example.retry_later")
 def retry_later(seconds=1):
     raise RetryLater(seconds)

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "outrigger_django",
+    "outrigger_django.console",
     "testapp",
     *tasks_framework.APPS,   # the django_tasks backport's app on Django < 6.0
     # django-celery-beat where it is installed (Debian sid's, beside Celery, for Django 5.2 and 6.1)
@@ -76,6 +77,14 @@ OUTRIGGER = {
     "TIMESTAMP_TOLERANCE_S": 300,
     "MAINTENANCE_CHECK_INTERVAL_S": 0,
     "MAINTENANCE_EXEMPT_PATHS": ["/healthz", "/status/"],
+    # the operators' console (tests/test_console*.py point ENDPOINT_URL at a real local runtime or moto)
+    "CONSOLE": {
+        "REDRIVE_FUNCTION": "outrigger-dev-dlq-redrive",
+        "SCHEDULE_TOGGLE_FUNCTION": "outrigger-dev-schedule-group-toggle",
+        "DEAD_LETTER_QUEUES": ["outrigger-dev-jobs-default-dlq"],
+        "SCHEDULE_GROUPS": ["outrigger-dev"],
+        "STATE_MACHINES": {},
+    },
 }
 
 TASKS = {

@@ -27,6 +27,8 @@ public final class AwsEmulator implements AutoCloseable {
     private static final Map<String, String> TARGET_PREFIXES = Map.of(
             "AWSEvents", "events", "AWSStepFunctions", "states", "GraniteServiceVersion20100801", "monitoring",
             "AmazonSSM", "ssm", "secretsmanager", "secretsmanager");
+    /** Lambda's REST API has no X-Amz-Target: unsigned calls are known by their path. */
+    private static final String LAMBDA_PATH = "/2015-03-31/functions/";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -67,6 +69,9 @@ public final class AwsEmulator implements AutoCloseable {
             }
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             String service = serviceOf(exchange.getRequestHeaders().getFirst("Authorization"), target);
+            if (service == null && exchange.getRequestURI().getPath().startsWith(LAMBDA_PATH)) {
+                service = "lambda";
+            }
             EmulatorRequest request = new EmulatorRequest(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body, service, target);
             EmulatedService handler = service == null ? null : services.get(service);
@@ -82,6 +87,7 @@ public final class AwsEmulator implements AutoCloseable {
                 }
             }
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
+            response.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
             exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
             if (response.body().length > 0) {

@@ -4,8 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.outrigger.core.Json;
 import java.nio.charset.StandardCharsets;
 
-/** What an emulated service answers. */
-public record EmulatorResponse(int status, String contentType, byte[] body) {
+/** What an emulated service answers, with any headers beyond Content-Type (Lambda's X-Amz-Function-Error, say). */
+public record EmulatorResponse(int status, String contentType, byte[] body, java.util.Map<String, String> headers) {
+
+    public EmulatorResponse {
+        headers = headers == null ? java.util.Map.of() : java.util.Map.copyOf(headers);
+    }
+
+    public EmulatorResponse(int status, String contentType, byte[] body) {
+        this(status, contentType, body, java.util.Map.of());
+    }
+
+    public EmulatorResponse withHeader(String name, String value) {
+        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put(name, value);
+        return new EmulatorResponse(status, contentType, body, all);
+    }
 
     public static EmulatorResponse xml(String xml) {
         return new EmulatorResponse(200, "text/xml", xml.getBytes(StandardCharsets.UTF_8));

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 /**
  * The whole control plane in this JVM: ElasticMQ with the template's queues, every function loaded in-process
  * with its template environment, a Lambda-like poller per SQS event source, and the AWS emulator (SNS, EventBridge,
- * plus whatever {@link RuntimeExtension}s register). Start it, use it, close it:
+ * Lambda's Invoke API for the template's functions, Step Functions for its state machines, plus whatever {@link RuntimeExtension}s register). Start it, use it, close it:
  * <pre>{@code
  * try (LocalRuntime rt = LocalRuntime.start(RuntimeOptions.builder(Path.of("template.yaml")).port(0).build())) {
  *     rt.sqs().sendMessage(b -> b.queueUrl(rt.queueUrl("JobsQueue")).messageBody(json));
@@ -53,6 +53,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final List<RuntimeExtension> extensions = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private final EnvFiles envFiles;
+    private StepFunctionsEmulator stepFunctions;
     private volatile boolean closed;
 
     private LocalRuntime(RuntimeOptions options, LocalTemplate template, EmbeddedSqs embeddedSqs, AwsEmulator emulator, EnvFiles envFiles) {
@@ -139,6 +140,11 @@ public final class LocalRuntime implements AutoCloseable {
         for (FunctionDef f : template.functions().values()) {
             functions.put(f.logicalId(), new LocalFunction(f, Env.of(environment.of(f)), options.console()));
         }
+        emulator.register("lambda", new LambdaEmulator(template, (f, event) -> functions.get(f.logicalId()).invoke(event),
+                options.console()));
+        stepFunctions = new StepFunctionsEmulator(template, (name, event) -> template.functions().values().stream()
+                .filter(f -> f.name().equals(name)).findFirst().map(f -> functions.get(f.logicalId()).invoke(event)), options.console());
+        emulator.register("states", stepFunctions);
         if (options.pollers()) {
             for (LocalFunction fn : functions.values()) {
                 for (SqsEventSource source : fn.def().sqsEventSources()) {
@@ -314,6 +320,9 @@ public final class LocalRuntime implements AutoCloseable {
         int released = 0;
         for (SqsEventSourcePoller p : pollers) {
             released += p.stop(options.stopGrace());
+        }
+        if (stepFunctions != null) {
+            stepFunctions.close();
         }
         functions.values().forEach(LocalFunction::close);
         sqs.close();

@@ -1,0 +1,123 @@
+"""When an EventBridge Scheduler expression fires next, for the Schedules page: cron(), rate() and at(), in the
+schedule's time zone (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html). An expression
+using a form this does not evaluate (W, the nearest weekday) gets no times rather than wrong ones."""
+import calendar
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+MONTHS = {m: i for i, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV",
+                                      "DEC"], start=1)}
+# EventBridge numbers days of the week 1-7 from Sunday
+DAYS = {d: i for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], start=1)}
+RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
+# how far ahead a cron is searched (a cron(0 0 29 2 ? *) fires within four years)
+HORIZON_DAYS = 366 * 5
+
+
+class Unsupported(ValueError):
+    pass
+
+
+def next_fires(expression, zone_name="UTC", after=None, count=3, start=None):
+    """The next `count` fire times (aware datetimes in the schedule's zone) after `after` (default now); rate()
+    counts from `start` (the schedule's StartDate or creation), and gives nothing without one."""
+    zone = ZoneInfo(zone_name or "UTC")
+    after = (after or datetime.now(timezone.utc)).astimezone(zone)
+    expression = expression.strip()
+    if expression.startswith("at(") and expression.endswith(")"):
+        when = datetime.fromisoformat(expression[3:-1]).replace(tzinfo=zone)
+        return [when] if when > after else []
+    if expression.startswith("rate(") and expression.endswith(")"):
+        value, unit = expression[5:-1].split()
+        step = timedelta(seconds=int(value) * RATE_UNITS[unit])
+        if start is None:
+            return []
+        start = start.astimezone(zone)
+        k = max(0, -(-(after - start) // step))
+        out = []
+        while len(out) < count:
+            when = start + k * step
+            if when > after:
+                out.append(when)
+            k += 1
+        return out
+    if expression.startswith("cron(") and expression.endswith(")"):
+        return _cron(expression[5:-1].split(), zone, after, count)
+    raise Unsupported(f"not a Scheduler expression: {expression}")
+
+
+def _cron(fields, zone, after, count):
+    if len(fields) != 6:
+        raise Unsupported("cron() takes 6 fields")
+    minutes = _values(fields[0], 0, 59)
+    hours = _values(fields[1], 0, 23)
+    months = _values(fields[3], 1, 12, MONTHS)
+    years = _values(fields[5], 1970, 2199)
+    dom, dow = fields[2], fields[4]
+    out = []
+    day = after.date()
+    for _ in range(HORIZON_DAYS):
+        if day.year in years and day.month in months and _day_matches(day, dom, dow):
+            for h in sorted(hours):
+                for m in sorted(minutes):
+                    naive = datetime(day.year, day.month, day.day, h, m)
+                    when = naive.replace(tzinfo=zone)
+                    # a wall time the DST change skips does not fire; one it repeats fires once (the first)
+                    if when.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != naive:
+                        continue
+                    if when > after:
+                        out.append(when)
+                        if len(out) == count:
+                            return out
+        day += timedelta(days=1)
+    return out
+
+
+def _day_matches(day, dom, dow):
+    last = calendar.monthrange(day.year, day.month)[1]
+    weekday = (day.isoweekday() % 7) + 1  # Sunday 1 … Saturday 7
+    if dom != "?":
+        if "W" in dom:
+            raise Unsupported("W (nearest weekday) is not evaluated here")
+        if dom == "L":
+            return day.day == last
+        return day.day in _values(dom, 1, 31)
+    if dow == "?":
+        return True
+    if "#" in dow:
+        d, n = dow.split("#")
+        return weekday == _number(d, DAYS) and (day.day - 1) // 7 + 1 == int(n)
+    if dow.endswith("L"):
+        return weekday == _number(dow[:-1] or "7", DAYS) and day.day + 7 > last
+    return weekday in _values(dow, 1, 7, DAYS)
+
+
+def _number(text, names=None):
+    text = text.upper()
+    if names and text in names:
+        return names[text]
+    if not re.fullmatch(r"\d+", text):
+        raise Unsupported(f"cannot read {text!r}")
+    return int(text)
+
+
+def _values(field, low, high, names=None):
+    if field in ("*", "?"):
+        return set(range(low, high + 1))
+    out = set()
+    for part in field.split(","):
+        step = 1
+        if "/" in part:
+            part, step_text = part.split("/")
+            step = int(step_text)
+        if part in ("*", ""):
+            first, last = low, high
+        elif "-" in part:
+            a, b = part.split("-")
+            first, last = _number(a, names), _number(b, names)
+        else:
+            first = _number(part, names)
+            last = high if step > 1 else first
+        out.update(range(first, last + 1, step))
+    return out
