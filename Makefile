@@ -10,9 +10,12 @@
 # (SecretsManagerSecretLayer, SsmSecretLayer), and template.yaml gives each signing function the one that matches
 # SigningSecretArn. A layer's jar goes in java/lib/, which the java21 runtime also puts on the class path.
 #
-# SAM calls `make build-<LogicalId>` with ARTIFACTS_DIR set. `make functions` builds every jar without SAM;
-# `make artifacts ARTIFACTS_ROOT=DIR` builds them and lays them out as .aws-sam/build does (DIR/<Function>/lib/…,
-# DIR/<Layer>/java/lib/…); `make stage-<LogicalId> ARTIFACTS_DIR=DIR` copies one from jars already built.
+# SAM calls `make build-<LogicalId>` with ARTIFACTS_DIR set, in the repository itself: samconfig.toml builds in
+# source, because with CodeUri . SAM's usual scratch copy would be the whole repository, once per function and layer.
+# The builds share the modules' target/ directories, so they must not run in parallel. `make functions` builds every
+# jar without SAM; `make artifacts ARTIFACTS_ROOT=DIR` builds them and lays them out as .aws-sam/build does
+# (DIR/<Function>/lib/…, DIR/<Layer>/java/lib/…); `make stage-<LogicalId> ARTIFACTS_DIR=DIR` copies one from jars
+# already built. SamMakefileBuildIT (tests/) builds every function and layer of template.yaml as sam build does.
 
 JAVA_HOME ?= $(shell scripts/find-jdk)
 export JAVA_HOME
