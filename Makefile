@@ -70,9 +70,18 @@ $(addprefix stage-,$(LAYERS)): stage-%:
 	mkdir -p "$(ARTIFACTS_DIR)/java/lib"
 	cp functions/$(MODULE_$*)/target/$(JAR_$*).jar "$(ARTIFACTS_DIR)/java/lib/"
 
+# A module's jars are up to date when they are newer than everything their build reads: the parent POM, core and the
+# envelope schema it embeds, and the module (POM, main sources, resources; directories too, so a deleted or renamed
+# file counts). Then the second function of a module, and a sam build with nothing changed, run no Maven.
+module_inputs = pom.xml $(shell find functions/core functions/$(1) events/schema \( -name target -o -path '*/src/test' \) -prune -o -print)
+
+.SECONDEXPANSION:
+functions/%/target/.jars-built: $$(call module_inputs,$$*)
+	$(MVN) $(MVN_FLAGS) -pl functions/$* -am package
+	touch $@
+
 # What `sam build` calls, one target per function and layer of template.yaml.
 build-JobWorkerFunction build-HeavyJobWorkerFunction build-MaintenanceToggleFunction build-VerifyWritesFunction \
 build-QueuesDrainedFunction build-ScheduleHookFunction build-ScheduleGroupToggleFunction build-DlqRedriveFunction \
-build-AlarmNotifierFunction build-SecretsManagerSecretLayer build-SsmSecretLayer: build-%:
-	$(MVN) $(MVN_FLAGS) -pl functions/$(MODULE_$*) -am package
+build-AlarmNotifierFunction build-SecretsManagerSecretLayer build-SsmSecretLayer: build-%: functions/$$(MODULE_$$*)/target/.jars-built
 	$(MAKE) --no-print-directory stage-$* ARTIFACTS_DIR="$(ARTIFACTS_DIR)"
