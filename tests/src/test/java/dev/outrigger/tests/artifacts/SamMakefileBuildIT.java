@@ -62,7 +62,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *   <li>the function's layers where Lambda extracts them, under /opt: a private mount namespace lays each layer's
  *       artifact over /opt (overlayfs), so the layer jar is read from /opt/java/lib as in Lambda. Where user
  *       namespaces are not allowed, the layer jars go in a copy of the task root's lib/ instead, and the test says so;</li>
- *   <li>the environment: what the managed runtime sets, then the function's template variables (Globals and its own,
+ *   <li>the environment: what the managed runtime sets ({@link ChildJvm#managedRuntimeEnv}), then the function's template variables (Globals and its own,
  *       intrinsics resolved as {@code outrigger local up} resolves them), then endpoints of local stand-ins for the
  *       AWS APIs the handler calls: the local runtime's ElasticMQ (SQS) and emulator (SNS, EventBridge Scheduler),
  *       moto (Secrets Manager, where the signing secret lives: the template's SigningSecretArn is the secret moto
@@ -109,9 +109,11 @@ class SamMakefileBuildIT {
                     r -> r.path("group").asText().equals("outrigger-dev") && r.path("paused").isArray() && !r.path("paused").isEmpty(),
                     "the group's enabled schedules paused"),
             "dev.outrigger.ops.DlqRedriveHandler", new Sample("ops/redrive-status.json", 0,
-                    r -> r.isObject() && !r.isEmpty() && !r.has("errorMessage"), "the DLQ's status"),
+                    r -> r.path("mode").asText().equals("status") && r.path("queue").asText().equals("outrigger-dev-jobs-default-dlq"),
+                    "the DLQ's status"),
             "dev.outrigger.ops.AlarmNotificationHandler", new Sample("alarms/worker-errors.json", 0,
-                    r -> !r.path("messageId").asText().isEmpty(), "the ops topic's message id"));
+                    r -> !r.path("messageId").asText().isEmpty() && r.path("kind").asText().equals("WORKER_ERRORS"),
+                    "the ops topic's message id, kind WORKER_ERRORS"));
 
     private final Map<String, SamMakefileBuild.Result> built = new LinkedHashMap<>();
     private final ByteArrayOutputStream runtimeConsole = new ByteArrayOutputStream();
@@ -225,7 +227,8 @@ class SamMakefileBuildIT {
         long callsBefore = django.requests();
         long rejectedBefore = django.rejected();
         try (RuntimeApi api = new RuntimeApi(event, requestId, def.arn(), def.timeoutSeconds() * 1000L)) {
-            Map<String, String> env = managedRuntimeEnv(def, taskRoot);
+            Map<String, String> env = new LinkedHashMap<>(ChildJvm.managedRuntimeEnv(def.handler(), def.name(), def.memorySizeMb(),
+                    rt.template().endpoints().region(), taskRoot, RIC_LIB));
             env.put("AWS_LAMBDA_RUNTIME_API", api.address());
             env.putAll(def.environment());
             env.put("AWS_ENDPOINT_URL", rt.emulatorEndpoint().toString());
@@ -267,33 +270,6 @@ class SamMakefileBuildIT {
                 process.waitFor(30, TimeUnit.SECONDS);
             }
         }
-    }
-
-    /**
-     * The variables the java21 managed runtime sets for every function
-     * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime), with
-     * local credentials.
-     */
-    private Map<String, String> managedRuntimeEnv(FunctionDef def, Path taskRoot) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("_HANDLER", def.handler());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_LAMBDA_FUNCTION_NAME", def.name());
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(def.memorySizeMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + def.name());
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/01/01/[$LATEST]00000000000000000000000000000000");
-        env.put("AWS_REGION", rt.template().endpoints().region());
-        env.put("AWS_DEFAULT_REGION", rt.template().endpoints().region());
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_SESSION_TOKEN", "local");
-        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("LAMBDA_RUNTIME_DIR", RIC_LIB.toString());
-        env.put("LANG", "en_US.UTF-8");
-        env.put("TZ", ":UTC");
-        return env;
     }
 
     /**
