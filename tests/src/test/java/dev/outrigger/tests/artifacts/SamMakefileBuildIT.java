@@ -57,8 +57,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * <ul>
  *   <li>a fresh JVM with the runtime's flags for the function's MemorySize ({@link ChildJvm#lambdaFlags}), the
  *       runtime interface client ({@value #RIC_MAIN}) as its main class and the template's Handler as its argument,
- *       the artifact as the task root and working directory (the client's class loader reads the task root and its
- *       {@code lib/*.jar}, then {@code /opt/java/lib/*.jar});</li>
+ *       the artifact as the task root and working directory (the client's class loader reads the task root, its
+ *       {@code lib/*.jar}, then {@code /opt/java/lib/*.jar}, the task root being {@code user.dir} and /opt/java a
+ *       constant: aws-lambda-java-libs, aws-lambda-java-runtime-interface-client's {@code AWSLambda} and
+ *       {@code CustomerClassLoader});</li>
  *   <li>the function's layers where Lambda extracts them, under /opt: a private mount namespace lays each layer's
  *       artifact over /opt (overlayfs), so the layer jar is read from /opt/java/lib as in Lambda. Where user
  *       namespaces are not allowed, the layer jars go in a copy of the task root's lib/ instead, and the test says so;</li>
