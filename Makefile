@@ -10,9 +10,12 @@
 # (SecretsManagerSecretLayer, SsmSecretLayer), and template.yaml gives each signing function the one that matches
 # SigningSecretArn. A layer's jar goes in java/lib/, which the java21 runtime also puts on the class path.
 #
-# SAM calls `make build-<LogicalId>` with ARTIFACTS_DIR set. `make functions` builds every jar without SAM;
-# `make artifacts ARTIFACTS_ROOT=DIR` builds them and lays them out as .aws-sam/build does (DIR/<Function>/lib/…,
-# DIR/<Layer>/java/lib/…); `make stage-<LogicalId> ARTIFACTS_DIR=DIR` copies one from jars already built.
+# SAM calls `make build-<LogicalId>` with ARTIFACTS_DIR set, in the repository itself: samconfig.toml builds in
+# source, because with CodeUri . SAM's usual scratch copy would be the whole repository, once per function and layer.
+# The builds share the modules' target/ directories, so they must not run in parallel. `make functions` builds every
+# jar without SAM; `make artifacts ARTIFACTS_ROOT=DIR` builds them and lays them out as .aws-sam/build does
+# (DIR/<Function>/lib/…, DIR/<Layer>/java/lib/…); `make stage-<LogicalId> ARTIFACTS_DIR=DIR` copies one from jars
+# already built. SamMakefileBuildIT (tests/) builds every function and layer of template.yaml as sam build does.
 
 JAVA_HOME ?= $(shell scripts/find-jdk)
 export JAVA_HOME
@@ -67,9 +70,18 @@ $(addprefix stage-,$(LAYERS)): stage-%:
 	mkdir -p "$(ARTIFACTS_DIR)/java/lib"
 	cp functions/$(MODULE_$*)/target/$(JAR_$*).jar "$(ARTIFACTS_DIR)/java/lib/"
 
+# A module's jars are up to date when they are newer than everything their build reads: the parent POM, core and the
+# envelope schema it embeds, and the module (POM, main sources, resources; directories too, so a deleted or renamed
+# file counts). Then the second function of a module, and a sam build with nothing changed, run no Maven.
+module_inputs = pom.xml $(shell find functions/core functions/$(1) events/schema \( -name target -o -path '*/src/test' \) -prune -o -print)
+
+.SECONDEXPANSION:
+functions/%/target/.jars-built: $$(call module_inputs,$$*)
+	$(MVN) $(MVN_FLAGS) -pl functions/$* -am package
+	touch $@
+
 # What `sam build` calls, one target per function and layer of template.yaml.
 build-JobWorkerFunction build-HeavyJobWorkerFunction build-MaintenanceToggleFunction build-VerifyWritesFunction \
 build-QueuesDrainedFunction build-ScheduleHookFunction build-ScheduleGroupToggleFunction build-DlqRedriveFunction \
-build-AlarmNotifierFunction build-SecretsManagerSecretLayer build-SsmSecretLayer: build-%:
-	$(MVN) $(MVN_FLAGS) -pl functions/$(MODULE_$*) -am package
+build-AlarmNotifierFunction build-SecretsManagerSecretLayer build-SsmSecretLayer: build-%: functions/$$(MODULE_$$*)/target/.jars-built
 	$(MAKE) --no-print-directory stage-$* ARTIFACTS_DIR="$(ARTIFACTS_DIR)"

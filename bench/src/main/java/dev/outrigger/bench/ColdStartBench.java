@@ -274,33 +274,10 @@ final class ColdStartBench {
         }
     }
 
-    /**
-     * The variables the java21 managed runtime sets for every function
-     * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime), with
-     * local credentials. AWS_LAMBDA_RUNTIME_API and the function's own variables are added by the caller.
-     */
+    /** What the managed runtime sets ({@link ChildJvm#managedRuntimeEnv}), in the bench's region. */
     private Map<String, String> managedRuntimeEnv(Subject s, String functionName) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("_HANDLER", s.template().handler());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(s.template().memoryMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/01/01/[$LATEST]00000000000000000000000000000000");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_SESSION_TOKEN", "local");
-        env.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
-        env.put("AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000");
-        env.put("LAMBDA_TASK_ROOT", s.taskRoot().toString());
-        env.put("LAMBDA_RUNTIME_DIR", bench.ricLib.toString());
-        env.put("LANG", "en_US.UTF-8");
-        env.put("TZ", ":UTC");
-        return env;
+        return ChildJvm.managedRuntimeEnv(s.template().handler(), functionName, s.template().memoryMb(), "us-east-1", s.taskRoot(),
+                bench.ricLib);
     }
 
     private static double vmHwmMiB(long pid) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * notifier, GetSecretValue for a worker whose signing secret lives in Secrets Manager. It answers with the real wire
  * protocols, so the functions build and call their SDK clients exactly as in AWS. Stops with {@link #close()}.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final String endpoint;
 
@@ -23,7 +23,7 @@ final class MotoServer implements AutoCloseable {
     }
 
     /** Starts moto, or throws with the reason (no python3, no moto) so the caller can skip the rows that need it. */
-    static MotoServer start(java.nio.file.Path root) throws IOException, InterruptedException {
+    public static MotoServer start(java.nio.file.Path root) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("python3", root.resolve("scripts/moto-server").toString()).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> port = CompletableFuture.supplyAsync(() -> {
@@ -59,7 +59,7 @@ final class MotoServer implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return endpoint;
     }
 

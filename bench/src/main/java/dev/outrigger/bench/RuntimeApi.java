@@ -18,7 +18,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Lambda Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html) on 127.0.0.1 for one cold
- * start of one function: the runtime interface client's first {@code GET /2018-06-01/runtime/invocation/next} gets
+ * start of one function (the cold-start bench, and tests/' SamMakefileBuildIT, which runs each built handler once):
+ * the runtime interface client's first {@code GET /2018-06-01/runtime/invocation/next} gets
  * the event with the {@code Lambda-Runtime-*} headers, its {@code POST …/<request id>/response} (or {@code …/error},
  * or {@code /runtime/init/error}) ends the measurement. A second {@code next} is held open until {@link #close()},
  * as Lambda holds it while the environment is frozen.
@@ -26,16 +27,16 @@ import java.util.concurrent.TimeoutException;
  * <p>Times are {@link System#nanoTime()} of this (the parent) process, so they compare with the spawn time the
  * caller took just before starting the child.
  */
-final class RuntimeApi implements AutoCloseable {
+public final class RuntimeApi implements AutoCloseable {
     private static final String PREFIX = "/2018-06-01/runtime/";
 
     /** What the function did: the response body, or the error the client reported. */
-    record Outcome(long nextAtNanos, long doneAtNanos, byte[] response, String error) {
-        boolean ok() {
+    public record Outcome(long nextAtNanos, long doneAtNanos, byte[] response, String error) {
+        public boolean ok() {
             return error == null;
         }
 
-        String responseText() {
+        public String responseText() {
             return response == null ? "" : new String(response, StandardCharsets.UTF_8);
         }
     }
@@ -51,7 +52,7 @@ final class RuntimeApi implements AutoCloseable {
     private volatile long nextAtNanos;
     private volatile boolean delivered;
 
-    RuntimeApi(byte[] event, String requestId, String functionArn, long timeoutMs) throws IOException {
+    public RuntimeApi(byte[] event, String requestId, String functionArn, long timeoutMs) throws IOException {
         this.event = event;
         this.requestId = requestId;
         this.functionArn = functionArn;
@@ -63,12 +64,12 @@ final class RuntimeApi implements AutoCloseable {
     }
 
     /** The AWS_LAMBDA_RUNTIME_API value: host and port, no scheme. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Waits for the function's response or error; fails at once, with its output, if the process ends first. */
-    Outcome await(Process process, Duration timeout, CharSequence output) throws Exception {
+    public Outcome await(Process process, Duration timeout, CharSequence output) throws Exception {
         CompletableFuture<Object> first = CompletableFuture.anyOf(outcome, process.onExit());
         try {
             first.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -31,10 +31,10 @@ class LambdaJsonTest {
     private static final LambdaJson OURS = new LambdaJson();
     private static final PojoSerializer<Object> RUNTIME = JacksonFactory.getInstance().getSerializer(MAP);
 
-    /** The inputs the Map-typed functions get: EventBridge alarm events, Scheduler inputs, operator requests. */
+    /** The inputs the Map-typed functions get: EventBridge alarm events, Scheduler inputs, operator requests, cutover steps. */
     static Stream<Path> samples() throws IOException {
         List<Path> files = new ArrayList<>();
-        for (String dir : List.of("alarms", "scheduler", "ops", "statemachines")) {
+        for (String dir : List.of("alarms", "scheduler", "ops", "statemachines", "cutover")) {
             try (Stream<Path> list = Files.list(Path.of("../../events", dir))) {
                 list.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
             }
