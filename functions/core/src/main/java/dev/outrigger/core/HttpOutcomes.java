@@ -18,7 +18,8 @@ import java.util.Set;
 /** Classifies an HTTP answer, or the failure to get one, into the outcome table of DESIGN.md. */
 public final class HttpOutcomes {
     private static final Set<Integer> TRANSIENT_4XX = Set.of(408, 425, 429);
-    private static final int MAX_REASON_BODY = 200;
+    /** How much of an answer's body a reason quotes: enough for Django's error and message, never a whole page. */
+    public static final int MAX_REASON_BODY = 200;
 
     private HttpOutcomes() {
     }
@@ -78,10 +79,20 @@ public final class HttpOutcomes {
     }
 
     private static String bodySnippet(String body) {
-        if (body == null || body.isBlank()) {
+        String flat = oneLine(body, MAX_REASON_BODY);
+        return flat.isEmpty() ? "" : ": " + flat;
+    }
+
+    /**
+     * An answer's body (or any text) as it goes into a reason or an error message: one line, runs of white space
+     * folded, at most {@code maxChars} characters and an ellipsis; null is empty. Every Django caller quotes answers
+     * this way, so one log search finds the same text whoever made the call.
+     */
+    public static String oneLine(String text, int maxChars) {
+        if (text == null) {
             return "";
         }
-        String flat = body.replaceAll("\\s+", " ").trim();
-        return ": " + (flat.length() > MAX_REASON_BODY ? flat.substring(0, MAX_REASON_BODY) + "…" : flat);
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() > maxChars ? flat.substring(0, maxChars) + "…" : flat;
     }
 }

@@ -3,10 +3,10 @@ package dev.outrigger.cutover;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.DjangoRoute;
+import dev.outrigger.core.HttpOutcomes;
 import dev.outrigger.core.HttpResult;
 import dev.outrigger.core.Json;
 import dev.outrigger.core.SignedDjangoClient;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,10 +111,6 @@ public final class DjangoOps {
     }
 
     static String detail(String text) {
-        if (text == null) {
-            return "";
-        }
-        String oneLine = text.replaceAll("\\s+", " ").strip();
-        return oneLine.length() <= MAX_DETAIL_CHARS ? oneLine : oneLine.substring(0, MAX_DETAIL_CHARS) + "…";
+        return HttpOutcomes.oneLine(text, MAX_DETAIL_CHARS);
     }
 }

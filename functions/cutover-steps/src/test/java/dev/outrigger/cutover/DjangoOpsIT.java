@@ -25,11 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DjangoOpsIT {
-    private StandInDjango django;
+    private OpsDjango django;
 
     @BeforeEach
     void start() throws Exception {
-        django = new StandInDjango("s3cret");
+        django = new OpsDjango("s3cret");
     }
 
     @AfterEach
@@ -51,7 +51,7 @@ class DjangoOpsIT {
 
         assertThat(out).containsEntry("enabled", true).containsEntry("reason", "cutover")
                 .containsEntry("changed_at", "2026-01-01T00:00:00+00:00");
-        assertThat(django.calls).singleElement().satisfies(c -> {
+        assertThat(django.calls()).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("maintenance");
             assertThat(c.signatureValid()).isTrue();
             assertThat(c.body().toString()).isEqualTo(
@@ -67,7 +67,7 @@ class DjangoOpsIT {
         new MaintenanceToggleHandler(DjangoOps.of(SignedDjangoClient.fromEnv(env("s3cret"))), clock)
                 .handleRequest(Map.of("enabled", false), null);
 
-        assertThat(django.calls).singleElement().satisfies(c ->
+        assertThat(django.calls()).singleElement().satisfies(c ->
                 assertThat(c.body().path("issued_at").asText()).isEqualTo("2026-02-03T04:05:06.789Z"));
     }
 
@@ -87,7 +87,7 @@ class DjangoOpsIT {
         assertThatThrownBy(() -> new MaintenanceToggleHandler(env("wrong"))
                 .handleRequest(Map.of("enabled", true, "reason", "x"), null))
                 .isInstanceOf(DjangoCallFailed.class).hasMessageContaining("401");
-        assertThat(django.calls).singleElement().satisfies(c -> assertThat(c.signatureValid()).isFalse());
+        assertThat(django.calls()).singleElement().satisfies(c -> assertThat(c.signatureValid()).isFalse());
     }
 
     @Test
@@ -107,7 +107,7 @@ class DjangoOpsIT {
         Map<String, Object> out = new VerifyWritesHandler(env("s3cret")).handleRequest(Map.of("database", "default"), null);
 
         assertThat(out).containsEntry("ok", true).containsEntry("vendor", "postgresql").containsEntry("latency_ms", 3.5);
-        assertThat(django.calls).singleElement().satisfies(c -> {
+        assertThat(django.calls()).singleElement().satisfies(c -> {
             assertThat(c.signatureValid()).isTrue();
             assertThat(c.path()).isEqualTo("verify-writes");
             assertThat(c.body().toString()).isEqualTo("{\"action\":\"verify-writes\",\"database\":\"default\"}");
@@ -122,7 +122,7 @@ class DjangoOpsIT {
                 .isInstanceOf(VerifyWritesFailed.class)
                 .hasMessage("database default did not take a write: OperationalError "
                         + "cannot execute INSERT in a read-only transaction");
-        assertThat(django.calls).singleElement().satisfies(c -> assertThat(c.body().toString())
+        assertThat(django.calls()).singleElement().satisfies(c -> assertThat(c.body().toString())
                 .isEqualTo("{\"action\":\"verify-writes\"}"));
     }
 
@@ -155,11 +155,11 @@ class DjangoOpsIT {
             assertThat(toggled.get(i)).containsEntry("enabled", i % 2 == 0).containsEntry("reason", "cutover-" + i);
             assertThat(verified.get(i)).containsEntry("ok", true);
         }
-        assertThat(django.calls).hasSize(2 * n).allSatisfy(c -> assertThat(c.signatureValid()).isTrue());
-        assertThat(django.calls).extracting(StandInDjango.Call::jobId).doesNotHaveDuplicates();
-        assertThat(django.calls).filteredOn(c -> c.path().equals("maintenance")).extracting(c -> c.body().get("reason").asText())
+        assertThat(django.calls()).hasSize(2 * n).allSatisfy(c -> assertThat(c.signatureValid()).isTrue());
+        assertThat(django.calls()).extracting(OpsDjango.Call::jobId).doesNotHaveDuplicates();
+        assertThat(django.calls()).filteredOn(c -> c.path().equals("maintenance")).extracting(c -> c.body().get("reason").asText())
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).mapToObj(i -> "cutover-" + i).toList());
-        assertThat(django.calls).filteredOn(c -> c.path().equals("verify-writes")).extracting(c -> c.body().get("database").asText())
+        assertThat(django.calls()).filteredOn(c -> c.path().equals("verify-writes")).extracting(c -> c.body().get("database").asText())
                 .containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).mapToObj(i -> "db" + i).toList());
     }
 

@@ -2,9 +2,8 @@ package dev.outrigger.cutover;
 
 import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
+import dev.outrigger.testing.EmbeddedElasticMq;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,22 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** QueuesDrainedHandler against embedded ElasticMQ: visible, in-flight and delayed messages all count. */
 class QueuesDrainedHandlerIT {
-    private static SQSRestServer server;
+    private static EmbeddedElasticMq server;
     private static SqsClient sqs;
     private static Env env;
 
     @BeforeAll
     static void start() {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
-        int port = server.waitUntilStarted().localAddress().getPort();
-        env = Env.of(Map.of("AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port, "AWS_REGION", "us-east-1"));
+        server = EmbeddedElasticMq.start();
+        env = Env.of(Map.of("AWS_ENDPOINT_URL_SQS", server.endpoint().toString(), "AWS_REGION", "us-east-1"));
         sqs = AwsClientConfig.configure(SqsClient.builder(), env, "SQS").build();
     }
 
     @AfterAll
     static void stop() {
         sqs.close();
-        server.stopAndWait();
+        server.close();
     }
 
     @Test

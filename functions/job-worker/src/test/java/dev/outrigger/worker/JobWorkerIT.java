@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.Json;
-import dev.outrigger.core.RequestSigner;
+import dev.outrigger.testing.EmbeddedElasticMq;
+import dev.outrigger.testing.StandInDjango.Answer;
+import dev.outrigger.testing.StandInDjango;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,8 +33,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,8 +58,8 @@ class JobWorkerIT {
     private static final int UNKNOWN = 50;
     private static final int TOTAL = OK + FLAKY + PERMANENT + EXHAUSTED + MALFORMED + UNKNOWN;
 
-    private SQSRestServer elasticMq;
-    private HttpServer django;
+    private EmbeddedElasticMq elasticMq;
+    private StandInDjango django;
     private SqsClient sqs;
     private String jobsUrl;
     private String jobsArn;
@@ -70,51 +68,36 @@ class JobWorkerIT {
     /** Job id → successful (first 2xx) calls; and every call per id, for the flaky ones. */
     private final Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> tries = new ConcurrentHashMap<>();
-    private final AtomicInteger badSignatures = new AtomicInteger();
 
     @BeforeEach
     void start() throws IOException {
-        elasticMq = SQSRestServerBuilder.withPort(0).withInterface("127.0.0.1").start();
-        int sqsPort = elasticMq.waitUntilStarted().localAddress().getPort();
-        // A backlog for 50 invocations calling at once (the default, 50, drops connections a real Django behind a
-        // load balancer would take, and the retries that follow are not what the concurrency test is about).
-        django = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-        django.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        django.createContext("/internal/outrigger/tasks/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String route = exchange.getRequestURI().getPath().substring("/internal/outrigger/".length());
-            int status;
-            if (!RequestSigner.verify(SECRET, exchange.getRequestMethod(), route,
-                    exchange.getRequestHeaders().getFirst(RequestSigner.TIMESTAMP_HEADER),
-                    exchange.getRequestHeaders().getFirst(RequestSigner.SIGNATURE_HEADER), body,
-                    Instant.now().getEpochSecond(), 300)) {
-                badSignatures.incrementAndGet();
-                status = 401;
-            } else {
-                JsonNode request = Json.MAPPER.readTree(body);
-                String id = request.get("id").asText();
-                String task = request.get("task").asText();
-                int attempt = tries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                status = switch (task.split("\\.")[0]) {
-                    case "ok" -> 200;
-                    case "flaky" -> attempt >= Integer.parseInt(task.split("\\.")[1]) ? 200 : 503;
-                    case "bad" -> 422;
-                    default -> 503; // "down": always failing
-                };
-                if (status == 200) {
-                    // Django treats a repeated job id as already done (409), counting it once.
-                    status = done.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() == 1 ? 200 : 409;
-                }
+        elasticMq = EmbeddedElasticMq.start();
+        // Django's task endpoint (every signature checked by the stand-in): the task name says how it answers.
+        django = StandInDjango.start(SECRET, call -> {
+            if (!call.route().startsWith("tasks/")) {
+                return Answer.json(404, "");
             }
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
+            JsonNode request = call.json();
+            String id = request.get("id").asText();
+            String task = request.get("task").asText();
+            int attempt = tries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            int status = switch (task.split("\\.")[0]) {
+                case "ok" -> 200;
+                case "flaky" -> attempt >= Integer.parseInt(task.split("\\.")[1]) ? 200 : 503;
+                case "bad" -> 422;
+                default -> 503; // "down": always failing
+            };
+            if (status == 200) {
+                // Django treats a repeated job id as already done (409), counting it once.
+                status = done.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet() == 1 ? 200 : 409;
+            }
+            return Answer.json(status, "");
         });
-        django.start();
 
         Env env = Env.of(Map.of(
                 "AWS_REGION", "us-east-1",
-                "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + sqsPort,
-                "DJANGO_BASE_URL", "http://127.0.0.1:" + django.getAddress().getPort() + "/internal/outrigger/",
+                "AWS_ENDPOINT_URL_SQS", elasticMq.endpoint().toString(),
+                "DJANGO_BASE_URL", django.baseUrl().toString(),
                 "OUTRIGGER_SIGNING_SECRET", SECRET,
                 "OUTRIGGER_BACKOFF_BASE_S", "1",
                 "OUTRIGGER_BACKOFF_CAP_S", "1",
@@ -140,10 +123,10 @@ class JobWorkerIT {
             sqs.close();
         }
         if (django != null) {
-            django.stop(0);
+            django.close();
         }
         if (elasticMq != null) {
-            elasticMq.stopAndWait();
+            elasticMq.close();
         }
     }
 
@@ -255,9 +238,9 @@ class JobWorkerIT {
                         + "done at Django once: %d of %d (done more than once: %d), DLQ: %d %s, duplicates in DLQ: %d, "
                         + "lost: %d, wrong reason: %d, bad signatures: %d, left on queue (visible, in flight): %s%n",
                 TOTAL, took.toMillis(), invocations.get(), reportedFailed.get(), doneOnce, mustSucceed.size(), doneTwice,
-                parked.size(), dlqByError, duplicatesInDlq.size(), lost, wrongReason, badSignatures.get(), leftOnQueue);
+                parked.size(), dlqByError, duplicatesInDlq.size(), lost, wrongReason, django.badSignatures(), leftOnQueue);
 
-        assertThat(badSignatures).hasValue(0);
+        assertThat(django.badSignatures()).isZero();
         assertThat(doneOnce).isEqualTo(OK + FLAKY);
         assertThat(doneTwice).isZero();
         assertThat(lost).isZero();
@@ -339,7 +322,7 @@ class JobWorkerIT {
             assertThat(tries.get("c" + b + "-flaky")).hasValue(1);
             assertThat(tries.get("c" + b + "-bad")).hasValue(1);
         }
-        assertThat(badSignatures).hasValue(0);
+        assertThat(django.badSignatures()).isZero();
         Map<String, String> parked = new HashMap<>();
         List<Message> dlq;
         do {

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
 import dev.outrigger.core.Json;
+import dev.outrigger.testing.SampleEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,11 +37,7 @@ class SqsEventJsonTest {
     private static final PojoSerializer<SQSBatchResponse> RUNTIME_OUT = JacksonFactory.getInstance().getSerializer(SQSBatchResponse.class);
 
     static Stream<Path> samples() throws IOException {
-        Path dir = Path.of("../../events/sqs");
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            list.filter(p -> p.toString().endsWith(".json")).sorted().forEach(files::add);
-        }
+        List<Path> files = SampleEvents.list("sqs");
         assertThat(files).hasSizeGreaterThanOrEqualTo(5);
         return files.stream();
     }

@@ -5,19 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outrigger.core.Json;
+import dev.outrigger.testing.SampleEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** The alarm messages for each alarm kind, from the sample events in events/alarms/. */
 class AlarmFormatterTest {
-    static final Path EVENTS = Path.of(System.getProperty("outrigger.events.dir", "../../events"), "alarms");
+    static final Path EVENTS = SampleEvents.dir("alarms");
 
     static AlarmStateChange event(String file) throws IOException {
         JsonNode json = Json.MAPPER.readTree(Files.readString(EVENTS.resolve(file)));

@@ -1,7 +1,6 @@
 package dev.outrigger.ops;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.outrigger.testing.EmbeddedElasticMq;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,40 +10,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.elasticmq.NodeAddress;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** A real ElasticMQ on 127.0.0.1 (ephemeral port) for the ITs, and small helpers to read queues in tests. */
+/** The shared embedded ElasticMQ ({@link EmbeddedElasticMq}) and small helpers to read queues in the ITs. */
 final class ElasticMq implements AutoCloseable {
-    final SQSRestServer server;
+    private final EmbeddedElasticMq server;
     final URI endpoint;
     final SqsClient sqs;
 
     ElasticMq() {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        // Queue URLs embed the server address, so the port is chosen before binding.
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(port)
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, "")).withAWSRegion("us-east-1")
-                .withAWSAccountId("000000000000").start();
-        server.waitUntilStarted();
-        endpoint = URI.create("http://127.0.0.1:" + port);
-        sqs = SqsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        server = EmbeddedElasticMq.start();
+        endpoint = server.endpoint();
+        sqs = server.sqs();
     }
 
     /** Creates a jobs queue and its DLQ (RedrivePolicy, maxReceiveCount); returns {jobsUrl, dlqUrl}. */
@@ -120,7 +100,6 @@ final class ElasticMq implements AutoCloseable {
 
     @Override
     public void close() {
-        sqs.close();
-        server.stopAndWait();
+        server.close();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outrigger.core.Json;
+import dev.outrigger.testing.SampleEvents;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +79,7 @@ class OpsFunctionsIT {
     @SuppressWarnings("unchecked")
     void redriveHandler_acceptsTheSampleInputsInEventsOps() throws Exception {
         DlqRedriveHandler handler = new DlqRedriveHandler(new OpsService(mq.sqs, r -> { }));
-        Path dir = Path.of(System.getProperty("outrigger.events.dir", "../../events"), "ops");
+        Path dir = SampleEvents.dir("ops");
         for (String file : List.of("inspect.json", "redrive-dry-run.json", "redrive-status.json")) {
             Map<String, Object> in = new HashMap<>(Json.MAPPER.readValue(Files.readString(dir.resolve(file)), Map.class));
             in.put("queue", dlq);   // the samples name the dev stack's DLQ
@@ -94,8 +95,7 @@ class OpsFunctionsIT {
         Queues queues = new Queues(mq.sqs);
         AlarmNotificationHandler handler = new AlarmNotificationHandler(new AlarmNotifier(sns, "arn:ops", new DlqInspector(mq.sqs),
                 queues::url, AlarmFormatter.Target.aws("eu-west-1")));
-        Map<String, Object> event = Json.MAPPER.readValue(Files.readString(Path.of(System.getProperty("outrigger.events.dir", "../../events"),
-                "alarms", "dlq-not-empty.json")), Map.class);
+        Map<String, Object> event = SampleEvents.map("alarms", "dlq-not-empty.json");
 
         Map<String, Object> out = handler.handleRequest(event, null);
 
@@ -153,7 +153,7 @@ class OpsFunctionsIT {
         Queues names = new Queues(mq.sqs);
         AlarmNotificationHandler alarms = new AlarmNotificationHandler(new AlarmNotifier(sns, "arn:ops", new DlqInspector(mq.sqs),
                 names::url, AlarmFormatter.Target.aws("eu-west-1")));
-        String sample = Files.readString(Path.of(System.getProperty("outrigger.events.dir", "../../events"), "alarms", "dlq-not-empty.json"));
+        String sample = SampleEvents.text("alarms", "dlq-not-empty.json");
         List<Map<String, Object>> published = concurrently(n, i -> alarms.handleRequest(read(sample.replace(
                 "outrigger-prod-jobs-default-dlq", "outrigger-prod-c" + i + "-dlq")), null));
         assertThat(published).extracting(o -> o.get("kind")).containsOnly("DLQ_NOT_EMPTY");

@@ -138,9 +138,9 @@ public final class ScheduledHookRunner {
         if (outcome instanceof JobOutcome.Succeeded) {
             return new Result(in.jobId(), "call", r.status(), null, null, djangoResult(r), null);
         }
-        String reason = r.body() == null ? "" : r.body().strip().replaceAll("\\s+", " ");
+        String reason = HttpOutcomes.oneLine(r.body(), HttpOutcomes.MAX_REASON_BODY);
         String message = "hook '" + in.hook() + "': Django answered " + r.status() + " on " + path
-                + (reason.isEmpty() ? "" : ": " + (reason.length() > 200 ? reason.substring(0, 200) + "…" : reason));
+                + (reason.isEmpty() ? "" : ": " + reason);
         if (outcome instanceof JobOutcome.DeadLetter permanent && deadLetters.isPresent()) {
             HookDeadLetters.DeadLetter d = new HookDeadLetters.DeadLetter(in.toInput().toString(), permanent.errorClass(),
                     message, in.jobId(), "hook:" + in.hook(), clock.instant());

@@ -10,6 +10,7 @@ import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.Json;
 import dev.outrigger.core.SecretSource;
 import dev.outrigger.core.SignedDjangoClient;
+import dev.outrigger.testing.EmbeddedElasticMq;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -25,8 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 class ScheduledHookRunnerIT {
     static final String SECRET = "test-secret-not-for-prod";
-    StandInDjango django;
+    HookDjango django;
     /** What the handler parked in SchedulerDLQ. */
     final List<HookDeadLetters.DeadLetter> parked = new CopyOnWriteArrayList<>();
     ScheduledHookHandler handler;
@@ -43,7 +42,7 @@ class ScheduledHookRunnerIT {
 
     @BeforeEach
     void start() throws Exception {
-        django = new StandInDjango(SECRET);
+        django = new HookDjango(SECRET);
         handler = handlerFor(django.baseUrl(), SECRET, Optional.of(parked::add));
     }
 
@@ -81,7 +80,7 @@ class ScheduledHookRunnerIT {
         assertThat(out).containsEntry("job_id", "hook:clearsessions:2026-11-21T03:00:00Z").containsEntry("status", 200)
                 .containsEntry("result", Map.of("cleared", true));   // what the hook returned, as Django passed it on
         assertThat(parked).isEmpty();
-        assertThat(django.calls).singleElement().satisfies(c -> {
+        assertThat(django.calls()).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("/internal/outrigger/hooks/clearsessions");
             assertThat(c.status()).as("the stand-in verified v2 over hooks/clearsessions").isEqualTo(200);
             JsonNode body = Json.MAPPER.readTree(c.body());
@@ -100,7 +99,7 @@ class ScheduledHookRunnerIT {
                 "scheduled_time", "2026-11-23T07:00:00Z", "execution_id", "exec-2"), null);
 
         assertThat(out).containsEntry("status", 200);
-        assertThat(django.calls).singleElement().satisfies(c -> {
+        assertThat(django.calls()).singleElement().satisfies(c -> {
             assertThat(c.path()).isEqualTo("/internal/outrigger/hooks/reports.weekly:eu-central");
             assertThat(c.status()).isEqualTo(200);
         });
@@ -112,9 +111,9 @@ class ScheduledHookRunnerIT {
         handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
         Map<String, Object> second = handler.handleRequest(input("2026-11-21T03:00:00+00:00"), null);
 
-        assertThat(django.calls).extracting(StandInDjango.Call::jobId)
+        assertThat(django.calls()).extracting(HookDjango.Call::jobId)
                 .containsExactly("hook:clearsessions:2026-11-21T03:00:00Z", "hook:clearsessions:2026-11-21T03:00:00Z");
-        assertThat(django.calls).extracting(StandInDjango.Call::status).containsExactly(200, 409);
+        assertThat(django.calls()).extracting(HookDjango.Call::status).containsExactly(200, 409);
         assertThat(second).containsEntry("status", 409);
         assertThat(django.ran).hasSize(1);
     }
@@ -148,7 +147,7 @@ class ScheduledHookRunnerIT {
         Map<String, Object> out = handler.handleRequest(input("2026-11-21T03:00:00Z"), null);
 
         assertThat(out).containsEntry("status", 404).containsEntry("dead_lettered", true).containsEntry("error", "Http404");
-        assertThat(django.calls).hasSize(1);
+        assertThat(django.calls()).hasSize(1);
         assertThat(parked).singleElement().satisfies(d -> {
             assertThat(d.error()).isEqualTo("Http404");
             assertThat(d.jobId()).isEqualTo("hook:clearsessions:2026-11-21T03:00:00Z");
@@ -201,7 +200,7 @@ class ScheduledHookRunnerIT {
             assertThat(d.jobId()).isNull();
             assertThat(Json.MAPPER.readTree(d.body()).get("mode").asText()).isEqualTo("fire-and-forget");
         });
-        assertThat(django.calls).isEmpty();
+        assertThat(django.calls()).isEmpty();
     }
 
     @Test
@@ -226,10 +225,8 @@ class ScheduledHookRunnerIT {
      */
     @Test
     void fiftyConcurrentInvocations_ofOneHandler_eachCallAndEnqueueEndsAsAlone() throws Exception {
-        SQSRestServer elasticMq = SQSRestServerBuilder.withPort(0)
-                .withInterface("127.0.0.1").start();
-        int port = elasticMq.waitUntilStarted().localAddress().getPort();
-        Env env = Env.of(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_SQS", "http://127.0.0.1:" + port,
+        EmbeddedElasticMq elasticMq = EmbeddedElasticMq.start();
+        Env env = Env.of(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_SQS", elasticMq.endpoint().toString(),
                 "DJANGO_BASE_URL", django.baseUrl().toString(), "OUTRIGGER_SIGNING_SECRET", SECRET));
         try (SqsClient sqs = AwsClientConfig.configure(
                 SqsClient.builder(), env, "SQS").build()) {
@@ -250,7 +247,7 @@ class ScheduledHookRunnerIT {
                     enqueued.add("hook:h" + i + ":2026-11-21T03:00:00Z");
                 }
             }
-            assertThat(django.calls).hasSize(n / 2).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+            assertThat(django.calls()).hasSize(n / 2).allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
             assertThat(django.ran).containsExactlyInAnyOrderElementsOf(IntStream.range(0, n).filter(i -> i % 2 == 0)
                     .mapToObj(i -> "hook:h" + i + ":2026-11-21T03:00:00Z").toList());
             Set<String> received = new HashSet<>();
@@ -263,7 +260,7 @@ class ScheduledHookRunnerIT {
             } while (!got.isEmpty());
             assertThat(received).isEqualTo(enqueued);
         } finally {
-            elasticMq.stopAndWait();
+            elasticMq.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.outrigger.core.ConfigException;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.JobEnvelope;
+import dev.outrigger.testing.SampleEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +42,7 @@ class ScheduledHookRunnerTest {
     @SuppressWarnings("unchecked")
     static Map<String, Object> sample(String name) throws Exception {
         // The shared samples at the repository root, also usable with `sam local invoke -e`.
-        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(
-                java.nio.file.Path.of("../../events/scheduler", name).toFile(), Map.class);
+        return SampleEvents.map("scheduler", name);
     }
 
     @Test

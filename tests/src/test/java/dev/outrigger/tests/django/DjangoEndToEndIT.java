@@ -11,7 +11,7 @@ import dev.outrigger.core.RequestSigner;
 import dev.outrigger.local.runtime.InvocationResult;
 import dev.outrigger.local.runtime.LocalFunction;
 import dev.outrigger.local.runtime.LocalRuntime;
-import dev.outrigger.local.schedules.LocalScheduler;
+import dev.outrigger.local.runtime.LocalScheduler;
 import dev.outrigger.ops.DlqInspector;
 import dev.outrigger.ops.DlqSummary;
 import dev.outrigger.schedule.ScheduledHookHandler;

@@ -2,9 +2,9 @@ package dev.outrigger.tests.django;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.outrigger.local.ops.LocalAlarmEvaluator;
+import dev.outrigger.local.runtime.LocalAlarmEvaluator;
 import dev.outrigger.local.runtime.LocalRuntime;
-import dev.outrigger.local.schedules.LocalScheduler;
+import dev.outrigger.local.runtime.LocalScheduler;
 import dev.outrigger.local.template.QueueDef;
 import dev.outrigger.local.template.ScheduleDef;
 import dev.outrigger.tests.django.ReadmeSnippets.Marker;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.JobEnvelope;
 import dev.outrigger.core.Json;
 import dev.outrigger.local.demo.DemoDjango;
+import dev.outrigger.testing.TestTemplates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -56,7 +57,7 @@ class FifoOrderIT {
     }
 
     private static Path template() throws URISyntaxException {
-        return Path.of(FifoOrderIT.class.getResource("/templates/fifo-worker.yaml").toURI());
+        return TestTemplates.path("fifo-worker.yaml");
     }
 
     private static SendMessageBatchRequestEntry job(String id, String group, String task, Integer maxAttempts) {

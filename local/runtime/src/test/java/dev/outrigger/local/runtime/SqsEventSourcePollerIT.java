@@ -2,6 +2,8 @@ package dev.outrigger.local.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outrigger.testing.TestHandlers;
+import dev.outrigger.testing.TestTemplates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -27,7 +29,7 @@ class SqsEventSourcePollerIT {
 
     @BeforeAll
     static void start() throws URISyntaxException {
-        Path template = Path.of(SqsEventSourcePollerIT.class.getResource("/templates/poller-it.yaml").toURI());
+        Path template = TestTemplates.path("poller-it.yaml");
         runtime = LocalRuntime.start(RuntimeOptions.builder(template).port(0).serviceLoaderExtensions(false)
                 .stopGrace(Duration.ofSeconds(1)).console(new PrintStream(CONSOLE, true, StandardCharsets.UTF_8)).build());
     }
