@@ -45,8 +45,8 @@ def why_not():
     if not any(Path(p).glob("bin/java") for p in Path("/usr/lib/jvm").glob("*")) and not shutil.which("java") \
             and not os.environ.get("JAVA_HOME"):
         return "no JDK here (under a Debian sid root the console's runtime tests run on the host's Django)"
-    if not (ROOT / "local/runtime/target/classpath.txt").exists():
-        return "the runtime is not built (mvn -pl local/runtime -am install -DskipTests)"
+    if not (ROOT / "local/cli/target/classpath.txt").exists():
+        return "the CLI is not built (mvn -pl local/cli -am install -DskipTests)"
     return None
 
 
