@@ -53,12 +53,7 @@ class DjangoConsoleBrowserIT {
         String secret = "console-" + UUID.randomUUID();
         try (DjangoHarness harness = DjangoHarness.start("django-console")) {
             Path example = harness.root.resolve("clients/django/example");
-            Map<String, String> env = harness.baseEnv();
-            env.put("OUTRIGGER_SIGNING_SECRET", secret);
-            env.put("EXAMPLE_DB_PATH", harness.tmp.resolve("db.sqlite3").toString());
-            env.put("AWS_ACCESS_KEY_ID", "local");
-            env.put("AWS_SECRET_ACCESS_KEY", "local");
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            Map<String, String> env = harness.exampleEnv(secret);
             Process migrate = harness.spawn(harness.python(example, env, "manage.py", "migrate", "-v", "0"));
             LocalRuntime runtime = harness.startRuntime(secret, Map.of("OUTRIGGER_BACKOFF_BASE_S", "1", "OUTRIGGER_BACKOFF_CAP_S", "2"),
                     b -> { });

@@ -92,12 +92,7 @@ class DjangoEndToEndIT {
         harness = DjangoHarness.start("django-e2e");
         scheduler = harness.scheduler;
         Path example = harness.root.resolve("clients/django/example");
-        Map<String, String> env = harness.baseEnv();
-        env.put("OUTRIGGER_SIGNING_SECRET", secret);
-        env.put("EXAMPLE_DB_PATH", harness.tmp.resolve("db.sqlite3").toString());
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        Map<String, String> env = harness.exampleEnv(secret);
         // the example's stand-in mail server fails the first two tries of every receipt (billing/mail.py)
         env.put("EXAMPLE_MAIL_FAILS_FIRST", Integer.toString(MAIL_FAILS_FIRST));
         // migrate needs no queue: it runs while the runtime starts

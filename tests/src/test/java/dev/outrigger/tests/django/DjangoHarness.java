@@ -125,6 +125,20 @@ final class DjangoHarness implements AutoCloseable {
     }
 
     /**
+     * {@link #baseEnv()} for the example project: its signing secret, its SQLite file in this harness's directory, and
+     * the local runtime's dummy AWS credentials (no instance-metadata lookup when boto3 looks for them).
+     */
+    Map<String, String> exampleEnv(String signingSecret) {
+        Map<String, String> env = baseEnv();
+        env.put("OUTRIGGER_SIGNING_SECRET", signingSecret);
+        env.put("EXAMPLE_DB_PATH", tmp.resolve("db.sqlite3").toString());
+        env.put("AWS_ACCESS_KEY_ID", "local");
+        env.put("AWS_SECRET_ACCESS_KEY", "local");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
+    /**
      * A command with the chosen Django: {@code with-django VERSION COMMAND…}, in dir, with exactly env, output appended
      * to {@link #log}. with-django ends in exec, so the process is the command itself.
      */
