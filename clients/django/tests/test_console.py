@@ -148,6 +148,28 @@ def test_redrive_without_a_filter_asks_for_confirmation_with_the_count_and_moves
     assert not LogEntry.objects.exists()
 
 
+def test_messages_another_reader_holds_are_named_on_the_page(seeded, runtime):
+    # SQS has no peek: what another reader holds (an alarm notification's summary, a second operator's redrive) cannot
+    # be read. The page must say so instead of showing a short count as the whole DLQ.
+    held = []
+    while len(held) < 2:
+        held += seeded.receive_message(QueueUrl=runtime.queue_url(DLQ), MaxNumberOfMessages=2 - len(held),
+                                       VisibilityTimeout=60).get("Messages", [])
+    client = logged_in(user_with("view_deadletter", "redrive_deadletter"))
+    try:
+        page = client.get(PAGE)
+        confirm = client.post(REDRIVE, {"queue": DLQ, "mode": "redrive"})
+    finally:
+        for m in held:
+            seeded.change_message_visibility(QueueUrl=runtime.queue_url(DLQ), ReceiptHandle=m["ReceiptHandle"],
+                                             VisibilityTimeout=0)
+
+    summary = next(q["summary"] for q in page.context["queues"] if q["queue"] == DLQ)
+    assert summary["scanned"] == 3 and summary["approximateInFlight"] == 2, summary
+    assert b'<b class="in-flight">2</b> message(s) were held by another reader' in page.content
+    assert confirm.context["count"] == 3 and b'<b class="in-flight">2</b>' in confirm.content
+
+
 def test_a_user_without_the_redrive_permission_is_refused_and_nothing_moves(seeded, runtime):
     client = logged_in(user_with("view_deadletter"))
 

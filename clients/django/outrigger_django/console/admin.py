@@ -117,7 +117,8 @@ class DeadLetterAdmin(ConsolePageAdmin):
                 return redirect(self.page_url())
             return self.render(request, "confirm_redrive.html", {
                 "queue": queue, "dry_run": dry_run, "count": summary.get("scanned", 0),
-                "complete": summary.get("complete", True), "redrive_url": self.page_url("redrive")})
+                "complete": summary.get("complete", True),
+                "in_flight": summary.get("approximateInFlight"), "redrive_url": self.page_url("redrive")})
         user = request.user.get_username()
         reports = []
         for selection in selections or [{"all": True}]:

@@ -80,7 +80,7 @@ public final class DlqInspector {
         }
         groups.sort(Comparator.comparingInt(DlqSummary.Group::count).reversed()
                 .thenComparing(DlqSummary.Group::jobType).thenComparing(DlqSummary.Group::error));
-        return new DlqSummary(queue, r.approximateTotal(), r.seen(), r.stopReason() == DlqScanner.StopReason.QUEUE_EXHAUSTED,
+        return new DlqSummary(queue, r.approximateTotal(), r.approximateInFlight(), r.seen(), r.stopReason() == DlqScanner.StopReason.QUEUE_EXHAUSTED,
                 r.stopReason().name(), groups, byType, byError, str(oldest), str(newest), r.releaseFailures());
     }
 

@@ -134,7 +134,7 @@ public final class DlqRedriver {
         boolean complete = result.stopReason() != DlqScanner.StopReason.TIME_BUDGET;
         RedriveReport report = new RedriveReport("filtered", request.dryRun(), Queues.name(request.dlqUrl()), request.actor(),
                 started.toString(), request.filter().describe(), result.seen(), matched[0], moved, refused, failed,
-                complete, result.stopReason().name(), List.of(), null);
+                complete, result.stopReason().name(), result.approximateInFlight(), List.of(), null);
         return audited(request.dryRun() ? "redrive (dry run)" : "redrive", report);
     }
 
@@ -222,7 +222,8 @@ public final class DlqRedriver {
                     m.error(), m.redriveCount(), "at the redrive limit " + request.maxRedrives()
                             + ": an SQS move task would move it too; use --all to move the others message by message")).toList();
             return new RedriveReport("move-task", true, Queues.name(request.dlqUrl()), request.actor(), now.toString(), Map.of(),
-                    peek.seen(), peek.seen(), List.of(), refused, List.of(), true, "REFUSED_REDRIVE_LIMIT", List.of(), null);
+                    peek.seen(), peek.seen(), List.of(), refused, List.of(), true, "REFUSED_REDRIVE_LIMIT", peek.approximateInFlight(),
+                    List.of(), null);
         }
         RedriveReport.MoveTask task;
         if (request.dryRun()) {
@@ -243,7 +244,7 @@ public final class DlqRedriver {
         }
         RedriveReport report = new RedriveReport("move-task", request.dryRun(), Queues.name(request.dlqUrl()), request.actor(),
                 now.toString(), Map.of(), peek.seen(), peek.seen(), List.of(), List.of(), List.of(), true,
-                peek.stopReason().name(), List.of(task), null);
+                peek.stopReason().name(), peek.approximateInFlight(), List.of(task), null);
         return audited(request.dryRun() ? "move task (dry run)" : "move task started", report);
     }
 
@@ -258,7 +259,7 @@ public final class DlqRedriver {
         List<RedriveReport.MoveTask> tasks = sqs.listMessageMoveTasks(b -> b.sourceArn(sourceArn).maxResults(10)).results()
                 .stream().map(DlqRedriver::task).toList();
         return new RedriveReport("status", false, Queues.name(dlqUrl), actor, clock.instant().toString(), Map.of(), 0, 0,
-                List.of(), List.of(), List.of(), true, "QUEUE_EXHAUSTED", tasks, null);
+                List.of(), List.of(), List.of(), true, "QUEUE_EXHAUSTED", null, tasks, null);
     }
 
     /** Cancels the DLQ's running move task (--cancel); moved messages stay moved. */
@@ -277,7 +278,7 @@ public final class DlqRedriver {
             throw new IllegalStateException("no running move task on " + Queues.name(dlqUrl));
         }
         RedriveReport report = new RedriveReport("cancel", false, Queues.name(dlqUrl), actor, clock.instant().toString(), Map.of(),
-                0, 0, List.of(), List.of(), List.of(), true, "QUEUE_EXHAUSTED", cancelled, null);
+                0, 0, List.of(), List.of(), List.of(), true, "QUEUE_EXHAUSTED", null, cancelled, null);
         return audited("move task cancelled", report);
     }
 
@@ -297,7 +298,7 @@ public final class DlqRedriver {
                     + dev.outrigger.core.Json.write(String.valueOf(e.getMessage())) + "}");
             return new RedriveReport(report.mode(), report.dryRun(), report.queue(), report.actor(), report.at(), report.filter(),
                     report.scanned(), report.matched(), report.moved(), report.refused(), report.failed(), report.complete(),
-                    report.stopReason(), report.moveTasks(), e.getClass().getSimpleName() + ": " + e.getMessage());
+                    report.stopReason(), report.inFlightAtStart(), report.moveTasks(), e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 

@@ -61,7 +61,19 @@ final class DlqScanner {
 
     enum StopReason { QUEUE_EXHAUSTED, LIMIT, TIME_BUDGET, VISITOR_DONE }
 
-    record Result(int seen, int released, int releaseFailures, StopReason stopReason, Integer approximateTotal) {
+    /**
+     * @param approximateTotal    SQS's ApproximateNumberOfMessages when the scan began (visible messages)
+     * @param approximateInFlight SQS's ApproximateNumberOfMessagesNotVisible when the scan began: messages another reader
+     *                            had received and not yet deleted or released (a redrive or inspect running at the same
+     *                            time, the alarm notification's summary). The scan cannot see them; nothing else
+     *                            consumes a DLQ, so they are back as soon as that reader is done.
+     */
+    record Result(int seen, int released, int releaseFailures, StopReason stopReason, Integer approximateTotal,
+                  Integer approximateInFlight) {
+    }
+
+    /** The queue's approximate counts (null where SQS did not say). */
+    record Counts(Integer visible, Integer inFlight) {
     }
 
     private final SqsClient sqs;
@@ -72,15 +84,20 @@ final class DlqScanner {
         this.clock = clock;
     }
 
-    Integer approximateCount(String queueUrl) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes();
-        String v = a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+    Counts approximateCounts(String queueUrl) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
+        return new Counts(integer(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
+                integer(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)));
+    }
+
+    private static Integer integer(String v) {
         return v == null ? null : Integer.valueOf(v);
     }
 
     Result scan(String queueUrl, Options options, Visitor visitor) {
-        Integer approximateTotal = approximateCount(queueUrl);
+        Counts atStart = approximateCounts(queueUrl);
         Instant deadline = clock.instant().plus(options.budget());
         // Latest receipt handle per message id: only the most recent one is sure to work
         // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessage.html).
@@ -143,7 +160,7 @@ final class DlqScanner {
             // Also when a receive or the visitor failed: nothing seen stays hidden longer than it must.
             released = release(queueUrl, new ArrayList<>(held.entrySet()));
         }
-        return new Result(seen, released.released(), released.failures(), stop, approximateTotal);
+        return new Result(seen, released.released(), released.failures(), stop, atStart.visible(), atStart.inFlight());
     }
 
     private record ReleaseOutcome(int released, int failures) {

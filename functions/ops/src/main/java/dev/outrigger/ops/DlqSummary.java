@@ -7,10 +7,12 @@ import java.util.Map;
  * A DLQ summarised by job type and error. Times are RFC 3339 strings (JSON-ready).
  *
  * @param approximateTotal SQS's ApproximateNumberOfMessages before the scan (visible messages only)
+ * @param approximateInFlight SQS's ApproximateNumberOfMessagesNotVisible before the scan: held by another reader at
+ *                         that moment (see {@link DlqScanner.Result}), so not in these counts
  * @param complete         false when the scan stopped at the limit or the time budget: counts are a sample
  * @param groups           largest first
  */
-public record DlqSummary(String queue, Integer approximateTotal, int scanned, boolean complete, String stopReason,
+public record DlqSummary(String queue, Integer approximateTotal, Integer approximateInFlight, int scanned, boolean complete, String stopReason,
                          List<Group> groups, Map<String, Integer> byType, Map<String, Integer> byError,
                          String oldestFailedAt, String newestFailedAt, int releaseFailures) {
 
@@ -21,6 +23,20 @@ public record DlqSummary(String queue, Integer approximateTotal, int scanned, bo
     public record Group(String jobType, String error, int count, String oldestFailedAt, String newestFailedAt,
                         List<String> sampleJobIds, Integer minAttempts, Integer maxAttempts,
                         Map<Integer, Integer> redriveCounts, String sampleErrorMessage, int sqsMoved) {
+    }
+
+    /** Why the counts may be short, or null: messages another reader held while this one read. */
+    public String inFlightNote() {
+        return inFlightNote(approximateInFlight);
+    }
+
+    static String inFlightNote(Integer inFlight) {
+        if (inFlight == null || inFlight == 0) {
+            return null;
+        }
+        return "~" + inFlight + " message(s) were held by another reader (a redrive or inspect at the same time, an "
+                + "alarm notification's summary) and are not counted; they are visible again when that reader is done: read again "
+                + "in a moment";
     }
 
     /** A table for people. */
@@ -34,6 +50,9 @@ public record DlqSummary(String queue, Integer approximateTotal, int scanned, bo
             b.append(" - partial, stopped at ").append(stopReason).append("; raise --limit to read more");
         }
         b.append('\n');
+        if (inFlightNote() != null) {
+            b.append("note: ").append(inFlightNote()).append('\n');
+        }
         if (scanned == 0) {
             return b.append("empty\n").toString();
         }

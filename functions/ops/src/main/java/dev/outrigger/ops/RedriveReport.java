@@ -11,10 +11,14 @@ import java.util.Map;
  * @param refused   matched but left in the DLQ on purpose (redrive limit, unknown source queue)
  * @param failed    matched but not completed; {@code Failed.duplicated} when it reached the queue yet is still in the DLQ
  * @param complete  false when the run stopped at the time budget; running it again continues
+ * @param inFlightAtStart messages another reader held when the run began (SQS's ApproximateNumberOfMessagesNotVisible):
+ *                  a filtered run could not see them, so a job among them was neither moved nor refused; null when
+ *                  not read (status, cancel)
  */
 public record RedriveReport(String mode, boolean dryRun, String queue, String actor, String at, Map<String, Object> filter,
                             int scanned, int matched, List<Moved> moved, List<Refused> refused, List<Failed> failed,
-                            boolean complete, String stopReason, List<MoveTask> moveTasks, String auditError) {
+                            boolean complete, String stopReason, Integer inFlightAtStart, List<MoveTask> moveTasks,
+                            String auditError) {
 
     public record Moved(String jobId, String jobType, String error, String destination, int redriveCount) {
     }
@@ -72,6 +76,9 @@ public record RedriveReport(String mode, boolean dryRun, String queue, String ac
                 }
                 if (!complete) {
                     b.append("stopped at ").append(stopReason).append(": run the same command again to continue\n");
+                }
+                if (DlqSummary.inFlightNote(inFlightAtStart) != null) {
+                    b.append("note: ").append(DlqSummary.inFlightNote(inFlightAtStart)).append('\n');
                 }
             }
         }

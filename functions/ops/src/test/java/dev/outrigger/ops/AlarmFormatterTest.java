@@ -26,7 +26,7 @@ class AlarmFormatterTest {
     }
 
     static DlqSummary summary() {
-        return new DlqSummary("outrigger-prod-jobs-default-dlq", 37, 37, true, "QUEUE_EXHAUSTED", List.of(
+        return new DlqSummary("outrigger-prod-jobs-default-dlq", 37, 0, 37, true, "QUEUE_EXHAUSTED", List.of(
                 new DlqSummary.Group("django.task", "HttpStatus404", 25, "2026-11-21T20:00:00Z", "2026-11-21T23:00:00Z",
                         List.of("job-1", "job-2"), 1, 1, Map.of(0, 25), "POST tasks/reports.generate answered 404", 0),
                 new DlqSummary.Group("webhook", "Timeout", 10, "2026-11-21T21:00:00Z", "2026-11-21T23:00:00Z",
@@ -104,7 +104,7 @@ class AlarmFormatterTest {
     @Test
     void schedulerDlqAlarm_withAHookParkedForAPermanentAnswer_namesTheHookTheStatusAndTheReason() throws IOException {
         // what DlqInspector makes of the schedule-hook function's dead letters (type hook:<name>, error Http<status>)
-        DlqSummary parked = new DlqSummary("outrigger-prod-scheduler-dlq", 2, 2, true, "QUEUE_EXHAUSTED", List.of(
+        DlqSummary parked = new DlqSummary("outrigger-prod-scheduler-dlq", 2, 0, 2, true, "QUEUE_EXHAUSTED", List.of(
                 new DlqSummary.Group("hook:health_ping", "Http404", 2, "2026-11-21T23:00:01Z", "2026-11-21T23:05:01Z",
                         List.of("hook:health_ping:2026-11-21T23:00:00Z"), 1, 1, Map.of(0, 2),
                         "hook 'health_ping': Django answered 404 on hooks/health_ping: {\"error\": \"unknown_hook\"}", 0)),

@@ -92,6 +92,44 @@ class DlqRedriverIT {
     }
 
     @Test
+    void messagesAnotherReaderHolds_areNotCounted_andTheSummaryAndTheRedriveSaySo() {
+        // SQS has no peek: while another reader (an alarm notification's summary, a second operator) holds messages,
+        // a scan cannot see them. It must say so rather than report a short count, or "moved 0", as the whole truth.
+        seeded = DeadLetterSeed.seed(mq.sqs, dlq, jobsName, 30, now, i -> 0);
+        List<Message> held = new ArrayList<>();
+        while (held.size() < 12) {
+            held.addAll(mq.sqs.receiveMessage(b -> b.queueUrl(dlq).maxNumberOfMessages(Math.min(10, 12 - held.size()))
+                    .visibilityTimeout(120)).messages());
+        }
+
+        DlqSummary s = new DlqInspector(mq.sqs).inspect(dlq, DlqInspector.DEFAULT_LIMIT);
+        RedriveReport r = new DlqRedriver(mq.sqs, auditSink).redrive(RedriveRequest.of(dlq,
+                new RedriveFilter(null, null, null, null, null)).withAll(true).withDryRun(true));
+
+        assertThat(s.scanned()).isEqualTo(18);
+        assertThat(s.approximateTotal()).isEqualTo(18);
+        assertThat(s.approximateInFlight()).isEqualTo(12);
+        assertThat(s.toText()).contains("18 message(s) read").contains("~12 message(s) were held by another reader");
+        assertThat(r.scanned()).isEqualTo(18);
+        assertThat(r.inFlightAtStart()).isEqualTo(12);
+        assertThat(r.toText()).contains("~12 message(s) were held by another reader");
+        // What the other reader holds is still its own: the scans released only what they had received.
+        assertThat(mq.inFlight(dlq)).isEqualTo(12);
+        assertThat(mq.visible(dlq)).isEqualTo(18);
+    }
+
+    @Test
+    void aScanWithNothingHeldElsewhere_hasNoNote() {
+        seeded = DeadLetterSeed.seed(mq.sqs, dlq, jobsName, 3, now, i -> 0);
+
+        DlqSummary s = new DlqInspector(mq.sqs).inspect(dlq, DlqInspector.DEFAULT_LIMIT);
+
+        assertThat(s.approximateInFlight()).isZero();
+        assertThat(s.inFlightNote()).isNull();
+        assertThat(s.toText()).doesNotContain("another reader");
+    }
+
+    @Test
     void show_findsOneJob_withAttributesAndBody() {
         seed500();
         DeadLetter m = new DlqInspector(mq.sqs).show(dlq, "job-0123", 1000).orElseThrow();
