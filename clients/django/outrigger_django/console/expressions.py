@@ -11,8 +11,9 @@ MONTHS = {m: i for i, m in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", 
 # EventBridge numbers days of the week 1-7 from Sunday
 DAYS = {d: i for i, d in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], start=1)}
 RATE_UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
-# how far ahead a cron is searched (a cron(0 0 29 2 ? *) fires within four years)
-HORIZON_DAYS = 366 * 5
+# how far ahead a cron is searched: three fires of cron(0 0 29 2 ? *) span up to twelve years (there is no 29 February
+# in 2100)
+HORIZON_DAYS = 366 * 13
 
 
 class Unsupported(ValueError):
@@ -33,13 +34,14 @@ def next_fires(expression, zone_name="UTC", after=None, count=3, start=None):
         step = timedelta(seconds=int(value) * RATE_UNITS[unit])
         if start is None:
             return []
-        start = start.astimezone(zone)
+        # a rate is a fixed duration, DST or not: count in UTC (aware arithmetic in the zone would keep the wall time)
+        start = start.astimezone(timezone.utc)
         k = max(0, -(-(after - start) // step))
         out = []
         while len(out) < count:
             when = start + k * step
             if when > after:
-                out.append(when)
+                out.append(when.astimezone(zone))
             k += 1
         return out
     if expression.startswith("cron(") and expression.endswith(")"):
