@@ -2,7 +2,6 @@
 then real signed HTTP calls from outside the process."""
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ import pytest
 
 from outrigger_django import signed_headers
 
+from local_server import free_port, serving
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "example"
 SECRET = "example-smoke-secret"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -32,28 +27,11 @@ def server(tmp_path_factory):
                PYTHONPATH=os.pathsep.join(p for p in [env.get("PYTHONPATH", "")] if p))
     manage = [sys.executable, str(EXAMPLE / "manage.py")]
     subprocess.run(manage + ["migrate", "-v", "0"], env=env, check=True, cwd=EXAMPLE, timeout=60)
-    port = _free_port()
-    proc = subprocess.Popen(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=EXAMPLE,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"example runserver did not start (exit {proc.poll()})")
-                time.sleep(0.1)
+    with serving(manage + ["runserver", f"127.0.0.1:{port}", "--noreload"], base + "/healthz", "example runserver",
+                 env=env, cwd=EXAMPLE):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
 
 PREFIX = "/internal/outrigger/"
 

@@ -4,10 +4,7 @@ python3-moto). Skipped when moto_server is not found (set OUTRIGGER_MOTO_SERVER 
 import json
 import os
 import shutil
-import socket
-import subprocess
 import time
-import urllib.request
 
 import boto3
 import pytest
@@ -16,41 +13,19 @@ from django.db import transaction
 from outrigger_django import MessageTooLarge, QueueNotFound, publish, publish_many, publish_on_commit, publisher
 from outrigger_django.envelope import HandValidator, validate_envelope
 
+from local_server import free_port, serving
+
 MOTO = os.environ.get("OUTRIGGER_MOTO_SERVER") or shutil.which("moto_server")
 
 pytestmark = pytest.mark.skipif(not MOTO, reason="moto_server not found on the PATH (set OUTRIGGER_MOTO_SERVER)")
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_endpoint():
-    port = _free_port()
-    proc = subprocess.Popen([MOTO, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"moto_server did not start on {url} (exit {proc.poll()})")
-                time.sleep(0.1)
+    with serving([MOTO, "-H", "127.0.0.1", "-p", str(port)], url + "/moto-api/", "moto_server"):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
 
 @pytest.fixture
 def queues(moto_endpoint, settings, monkeypatch):
