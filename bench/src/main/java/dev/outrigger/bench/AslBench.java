@@ -6,6 +6,7 @@ import dev.outrigger.asl.ExecutionResult;
 import dev.outrigger.asl.ExecutionStatus;
 import dev.outrigger.asl.SfnRunner;
 import dev.outrigger.core.Json;
+import dev.outrigger.testing.LambdaJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ public final class AslBench {
         int exit = p.waitFor();
         String last = text.strip().lines().reduce((a, b) -> b).orElse("");
         if (exit != 0 || !last.startsWith("{")) {
-            out.put("motoError", ChildJvm.tail(text, 5));
+            out.put("motoError", LambdaJvm.tail(text, 5));
             bench.table.add("asl", "same 10-turn loop: Outrigger engine", engineMs, "ms", Double.NaN, "", "moto failed: " + last);
             return;
         }

@@ -1,6 +1,7 @@
 package dev.outrigger.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.testing.LambdaJvm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,10 @@ final class BatchBench {
     double warmMedian(Path event, StandInDjango django, Map<String, String> extraEnv) throws Exception {
         Map<String, String> env = new java.util.LinkedHashMap<>(bench.workerEnv(ctx, django, BenchMain.MEMORY_MB));
         env.putAll(extraEnv);
-        ChildJvm.Result r = ChildJvm.run(ChildJvm.lambdaFlags(BenchMain.MEMORY_MB), bench.workerClasspath(), BenchMain.LAUNCHER,
+        ChildJvm.Result r = ChildJvm.run(LambdaJvm.lambdaFlags(BenchMain.MEMORY_MB), bench.workerClasspath(), BenchMain.LAUNCHER,
                 List.of(BenchMain.WORKER, event.toString(), Integer.toString(bench.runs + WARMUP)), env);
         if (!r.ok()) {
-            throw new IllegalStateException("batch run failed:\n" + ChildJvm.tail(r.output(), 30));
+            throw new IllegalStateException("batch run failed:\n" + LambdaJvm.tail(r.output(), 30));
         }
         List<Double> all = r.list("invokes_ms");
         return Stats.median(all.subList(WARMUP, all.size()));

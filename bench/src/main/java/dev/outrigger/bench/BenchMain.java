@@ -2,6 +2,7 @@ package dev.outrigger.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.Json;
+import dev.outrigger.testing.LambdaJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class BenchMain {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         machine.put("cpu", cpuModel());
         json.put("runs", runs);
-        json.put("lambdaFlags512", String.join(" ", ChildJvm.lambdaFlags(MEMORY_MB)));
+        json.put("lambdaFlags512", String.join(" ", LambdaJvm.lambdaFlags(MEMORY_MB)));
 
         try (LocalSqs sqs = new LocalSqs(); StandInDjango fast = new StandInDjango(0, SIGNING_SECRET);
              StandInDjango slow = new StandInDjango(50, SIGNING_SECRET)) {

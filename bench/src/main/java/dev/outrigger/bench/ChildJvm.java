@@ -16,57 +16,6 @@ public final class ChildJvm {
     private ChildJvm() {
     }
 
-    /**
-     * The flags the Lambda java21 managed runtime starts the JVM with, for a function of {@code memoryMb}: heap 85 %,
-     * metaspace 10 %, code cache 5 % of the memory, the serial collector, CDS on, C1 only (the template's
-     * JAVA_TOOL_OPTIONS). Lambda does not document these; they are what its runtime passes (visible in the process
-     * command line, see bench/README.md), and the tiered setting is the documented one:
-     * https://docs.aws.amazon.com/lambda/latest/dg/java-customization.html
-     */
-    public static List<String> lambdaFlags(int memoryMb) {
-        long kb = memoryMb * 1024L;
-        return List.of(
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:MaxHeapSize=" + (long) (kb * 0.85) + "k",
-                "-XX:MaxMetaspaceSize=" + (long) (kb * 0.10) + "k",
-                "-XX:ReservedCodeCacheSize=" + (long) (kb * 0.05) + "k",
-                "-Djava.net.preferIPv4Stack=true");
-    }
-
-    /**
-     * The variables the java21 managed runtime sets for every function
-     * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime), with
-     * local credentials. AWS_LAMBDA_RUNTIME_API and the function's own variables are added by the caller.
-     *
-     * @param taskRoot   LAMBDA_TASK_ROOT: the function's artifact (the working directory the client reads it from)
-     * @param runtimeDir LAMBDA_RUNTIME_DIR: where the runtime interface client's jars are
-     */
-    public static Map<String, String> managedRuntimeEnv(String handler, String functionName, int memoryMb, String region,
-                                                        Path taskRoot, Path runtimeDir) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("_HANDLER", handler);
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-        env.put("AWS_LAMBDA_FUNCTION_NAME", functionName);
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(memoryMb));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + functionName);
-        env.put("AWS_LAMBDA_LOG_STREAM_NAME", "2026/01/01/[$LATEST]00000000000000000000000000000000");
-        env.put("AWS_REGION", region);
-        env.put("AWS_DEFAULT_REGION", region);
-        env.put("AWS_ACCESS_KEY_ID", "local");
-        env.put("AWS_SECRET_ACCESS_KEY", "local");
-        env.put("AWS_SESSION_TOKEN", "local");
-        env.put("AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
-        env.put("AWS_XRAY_DAEMON_ADDRESS", "169.254.79.129:2000");
-        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-        env.put("LAMBDA_RUNTIME_DIR", runtimeDir.toString());
-        env.put("LANG", "en_US.UTF-8");
-        env.put("TZ", ":UTC");
-        return env;
-    }
-
     public record Result(int exitCode, double wallMs, Map<String, String> values, String output) {
         public boolean ok() {
             return exitCode == 0 && !values.isEmpty();
@@ -164,14 +113,5 @@ public final class ChildJvm {
         childEnv.put("LANG", "C.UTF-8");
         childEnv.putAll(env);
         return builder;
-    }
-
-    public static String tail(String text, int lines) {
-        String[] all = text.split("\n");
-        StringBuilder out = new StringBuilder();
-        for (int i = Math.max(0, all.length - lines); i < all.length; i++) {
-            out.append(all[i]).append('\n');
-        }
-        return out.toString();
     }
 }

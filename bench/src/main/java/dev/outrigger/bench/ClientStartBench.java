@@ -1,6 +1,7 @@
 package dev.outrigger.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.testing.LambdaJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ final class ClientStartBench {
                 new Variant("Apache, explicit region+creds", "apache", "explicit", "apache"),
                 new Variant("CRT, explicit region+creds", "crt", "explicit", "crt"));
         Map<String, String> env = bench.workerEnv(ctx, ctx.fast(), BenchMain.MEMORY_MB);
-        List<String> flags = ChildJvm.lambdaFlags(BenchMain.MEMORY_MB);
+        List<String> flags = LambdaJvm.lambdaFlags(BenchMain.MEMORY_MB);
         Map<String, List<Double>> ready = new LinkedHashMap<>();
         Map<String, List<Double>> init = new LinkedHashMap<>();
         Map<String, List<Double>> call = new LinkedHashMap<>();
@@ -49,7 +50,7 @@ final class ClientStartBench {
                 ChildJvm.Result r = ChildJvm.run(flags, cp, "dev.outrigger.bench.launch.SqsClientStartMain",
                         List.of(v.http(), v.config(), LocalSqs.QUEUE), env);
                 if (!r.ok() || !"true".equals(r.values().get("url_ok"))) {
-                    throw new IllegalStateException(v.name() + " failed:\n" + ChildJvm.tail(r.output(), 30));
+                    throw new IllegalStateException(v.name() + " failed:\n" + LambdaJvm.tail(r.output(), 30));
                 }
                 if (round > 0) {
                     ready.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(r.num("boot_ms") + r.num("init_ms") + r.num("first_invoke_ms"));
@@ -87,7 +88,7 @@ final class ClientStartBench {
                 ChildJvm.Result r = ChildJvm.run(flags, bench.classpath(bench.workerJar, bench.launcherJar),
                         "dev.outrigger.bench.launch.DjangoClientStartMain", List.of(client), env);
                 if (!r.ok() || !"200".equals(r.values().get("status")) || ctx.fast().rejected() != rejected) {
-                    throw new IllegalStateException(client + " failed (a signed 200 expected):\n" + ChildJvm.tail(r.output(), 30));
+                    throw new IllegalStateException(client + " failed (a signed 200 expected):\n" + LambdaJvm.tail(r.output(), 30));
                 }
                 if (round > 0) {
                     call.computeIfAbsent(client, k -> new ArrayList<>()).add(r.num("first_invoke_ms"));

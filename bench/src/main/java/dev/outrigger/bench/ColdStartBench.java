@@ -3,6 +3,9 @@ package dev.outrigger.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.core.Json;
+import dev.outrigger.testing.LambdaJvm;
+import dev.outrigger.testing.MotoServer;
+import dev.outrigger.testing.RuntimeApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -239,7 +242,7 @@ final class ColdStartBench {
     }
 
     private Sample once(Subject s, List<String> extraFlags) throws Exception {
-        List<String> flags = new ArrayList<>(ChildJvm.lambdaFlags(s.template().memoryMb()));
+        List<String> flags = new ArrayList<>(LambdaJvm.lambdaFlags(s.template().memoryMb()));
         flags.addAll(extraFlags);
         String requestId = java.util.UUID.randomUUID().toString();
         String functionName = "outrigger-bench-" + s.key().replace("@", "-");
@@ -255,12 +258,12 @@ final class ColdStartBench {
                 RuntimeApi.Outcome o = api.await(child.process(), Duration.ofMinutes(2), child.output());
                 double hwm = vmHwmMiB(child.process().pid());
                 if (!o.ok()) {
-                    throw new IllegalStateException(s.name() + " failed: " + o.error() + "\n" + ChildJvm.tail(child.output().toString(), 30));
+                    throw new IllegalStateException(s.name() + " failed: " + o.error() + "\n" + LambdaJvm.tail(child.output().toString(), 30));
                 }
                 JsonNode response = Json.MAPPER.readTree(o.response());
                 if (!s.check().test(response)) {
                     throw new IllegalStateException(s.name() + ": unexpected response " + o.responseText() + "\n"
-                            + ChildJvm.tail(child.output().toString(), 30));
+                            + LambdaJvm.tail(child.output().toString(), 30));
                 }
                 long calls = ctx.fast().requests() - requestsBefore;
                 long rejected = ctx.fast().rejected() - rejectedBefore;
@@ -274,9 +277,9 @@ final class ColdStartBench {
         }
     }
 
-    /** What the managed runtime sets ({@link ChildJvm#managedRuntimeEnv}), in the bench's region. */
+    /** What the managed runtime sets ({@link LambdaJvm#managedRuntimeEnv}), in the bench's region. */
     private Map<String, String> managedRuntimeEnv(Subject s, String functionName) {
-        return ChildJvm.managedRuntimeEnv(s.template().handler(), functionName, s.template().memoryMb(), "us-east-1", s.taskRoot(),
+        return LambdaJvm.managedRuntimeEnv(s.template().handler(), functionName, s.template().memoryMb(), "us-east-1", s.taskRoot(),
                 bench.ricLib);
     }
 

@@ -1,6 +1,7 @@
 package dev.outrigger.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.testing.LambdaJvm;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +26,16 @@ final class MemoryBench {
         ObjectNode out = bench.json.putObject("memory");
         Integer smallest = null;
         for (int memoryMb : new int[] {128, 256, 512}) {
-            ChildJvm.Result r = ChildJvm.run(ChildJvm.lambdaFlags(memoryMb), bench.workerClasspath(), BenchMain.LAUNCHER,
+            ChildJvm.Result r = ChildJvm.run(LambdaJvm.lambdaFlags(memoryMb), bench.workerClasspath(), BenchMain.LAUNCHER,
                     List.of(BenchMain.WORKER, event.toString(), Integer.toString(BATCHES), "--mem"),
                     bench.workerEnv(ctx, ctx.fast(), memoryMb));
             ObjectNode o = out.putObject(memoryMb + "MB");
             boolean ok = r.ok() && r.num("response_bytes") > 0 && r.num("failures") == 0;
             o.put("ok", ok);
             if (!r.ok()) {
-                o.put("error", ChildJvm.tail(r.output(), 5));
+                o.put("error", LambdaJvm.tail(r.output(), 5));
                 bench.table.add("memory", memoryMb + " MB: 10 x 256 KiB jobs", Double.NaN, "", Double.NaN, "", "FAILED: "
-                        + ChildJvm.tail(r.output(), 1).strip());
+                        + LambdaJvm.tail(r.output(), 1).strip());
                 continue;
             }
             double gcShare = r.num("gc_ms") / r.num("uptime_ms");

@@ -1,6 +1,7 @@
 package dev.outrigger.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.testing.LambdaJvm;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,14 +22,14 @@ final class ValidatorStartBench {
     void run() throws Exception {
         Path envelope = bench.write("envelope.json", Events.envelope("job-1", "reports.generate", 0));
         List<String> kinds = List.of("none", "core");
-        List<String> flags = ChildJvm.lambdaFlags(BenchMain.MEMORY_MB);
+        List<String> flags = LambdaJvm.lambdaFlags(BenchMain.MEMORY_MB);
         Map<String, List<Double>> total = new LinkedHashMap<>();
         for (int round = 0; round < bench.runs + 1; round++) {
             for (String kind : kinds) {
                 ChildJvm.Result r = ChildJvm.run(flags, bench.classpath(bench.workerJar, bench.launcherJar),
                         "dev.outrigger.bench.launch.ValidatorStartMain", List.of(kind, envelope.toString()), Map.of());
                 if (!r.ok() || r.num("violations") != 0) {
-                    throw new IllegalStateException("validator " + kind + " failed:\n" + ChildJvm.tail(r.output(), 30));
+                    throw new IllegalStateException("validator " + kind + " failed:\n" + LambdaJvm.tail(r.output(), 30));
                 }
                 if (round > 0) {
                     total.computeIfAbsent(kind, k -> new ArrayList<>()).add(r.num("init_ms") + r.num("first_invoke_ms"));

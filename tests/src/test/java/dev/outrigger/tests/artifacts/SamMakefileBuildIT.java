@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.outrigger.bench.ChildJvm;
-import dev.outrigger.bench.MotoServer;
-import dev.outrigger.bench.RuntimeApi;
-import dev.outrigger.bench.StandInDjango;
 import dev.outrigger.core.Json;
 import dev.outrigger.local.runtime.LocalRuntime;
 import dev.outrigger.local.runtime.LocalScheduler;
 import dev.outrigger.local.runtime.RuntimeOptions;
 import dev.outrigger.local.template.FunctionDef;
 import dev.outrigger.local.template.ResourceDef;
+import dev.outrigger.testing.LambdaJvm;
+import dev.outrigger.testing.MotoServer;
+import dev.outrigger.testing.RuntimeApi;
+import dev.outrigger.testing.StandInDjango;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * handler class where the java21 runtime looks (classes at the artifact's root, jars in {@code lib/}), and each handler
  * runs once as the managed java21 runtime runs it:
  * <ul>
- *   <li>a fresh JVM with the runtime's flags for the function's MemorySize ({@link ChildJvm#lambdaFlags}), the
+ *   <li>a fresh JVM with the runtime's flags for the function's MemorySize ({@link LambdaJvm#lambdaFlags}), the
  *       runtime interface client ({@value #RIC_MAIN}) as its main class and the template's Handler as its argument,
  *       the artifact as the task root and working directory (the client's class loader reads the task root, its
  *       {@code lib/*.jar}, then {@code /opt/java/lib/*.jar}, the task root being {@code user.dir} and /opt/java a
@@ -64,7 +64,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *   <li>the function's layers where Lambda extracts them, under /opt: a private mount namespace lays each layer's
  *       artifact over /opt (overlayfs), so the layer jar is read from /opt/java/lib as in Lambda. Where user
  *       namespaces are not allowed, the layer jars go in a copy of the task root's lib/ instead, and the test says so;</li>
- *   <li>the environment: what the managed runtime sets ({@link ChildJvm#managedRuntimeEnv}), then the function's template variables (Globals and its own,
+ *   <li>the environment: what the managed runtime sets ({@link LambdaJvm#managedRuntimeEnv}), then the function's template variables (Globals and its own,
  *       intrinsics resolved as {@code outrigger local up} resolves them), then endpoints of local stand-ins for the
  *       AWS APIs the handler calls: the local runtime's ElasticMQ (SQS) and emulator (SNS, EventBridge Scheduler),
  *       moto (Secrets Manager, where the signing secret lives: the template's SigningSecretArn is the secret moto
@@ -146,13 +146,13 @@ class SamMakefileBuildIT {
                 .httpClient(UrlConnectionHttpClient.create()).build()) {
             secretArn = sm.createSecret(b -> b.name("outrigger/dev/signing").secretString(SECRET)).arn();
         }
-        django = new StandInDjango(0, SECRET);
+        django = StandInDjango.start(SECRET, request -> StandInDjango.Answer.json(200, "{\"ok\":true}"));
         // The template as `local up` reads it, with the two parameters a deploy sets: where Django is, and the secret.
         // The runtime's own in-process functions (its scheduler fires the template's schedules) get a Django that
         // answers nothing and a literal secret, so only the JVMs started here reach the stand-in.
         rt = LocalRuntime.start(RuntimeOptions.builder(template).port(0).pollers(false).serviceLoaderExtensions(false)
                 .extension(new LocalScheduler()).stopGrace(Duration.ofSeconds(1)).console(new PrintStream(runtimeConsole, true))
-                .parameter("DjangoBaseUrl", django.baseUrl()).parameter("SigningSecretArn", secretArn)
+                .parameter("DjangoBaseUrl", django.baseUrl().toString()).parameter("SigningSecretArn", secretArn)
                 .env("DJANGO_BASE_URL", "http://127.0.0.1:9/internal/outrigger/").env("OUTRIGGER_SIGNING_SECRET", "in-process-only")
                 .env("OUTRIGGER_SIGNING_SECRET_ARN", "")
                 .build());
@@ -226,10 +226,10 @@ class SamMakefileBuildIT {
             taskRoot = taskRootWithLayersInLib(r.logicalId(), taskRoot, layers);
         }
         String requestId = UUID.randomUUID().toString();
-        long callsBefore = django.requests();
-        long rejectedBefore = django.rejected();
+        long callsBefore = django.calls().size();
+        long rejectedBefore = django.badSignatures();
         try (RuntimeApi api = new RuntimeApi(event, requestId, def.arn(), def.timeoutSeconds() * 1000L)) {
-            Map<String, String> env = new LinkedHashMap<>(ChildJvm.managedRuntimeEnv(def.handler(), def.name(), def.memorySizeMb(),
+            Map<String, String> env = new LinkedHashMap<>(LambdaJvm.managedRuntimeEnv(def.handler(), def.name(), def.memorySizeMb(),
                     rt.template().endpoints().region(), taskRoot, RIC_LIB));
             env.put("AWS_LAMBDA_RUNTIME_API", api.address());
             env.putAll(def.environment());
@@ -242,7 +242,7 @@ class SamMakefileBuildIT {
                 command.addAll(overOpt(layers));
             }
             command.add(JAVA);
-            command.addAll(ChildJvm.lambdaFlags(def.memorySizeMb()));
+            command.addAll(LambdaJvm.lambdaFlags(def.memorySizeMb()));
             command.addAll(List.of("-cp", ricClasspath(), RIC_MAIN, r.handler()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
             String path = builder.environment().getOrDefault("PATH", "/usr/bin:/bin");
@@ -260,13 +260,13 @@ class SamMakefileBuildIT {
             });
             try {
                 RuntimeApi.Outcome outcome = api.await(process, Duration.ofMinutes(2), output);
-                assertThat(outcome.ok()).as("%s failed: %s%n%s", r.logicalId(), outcome.error(), ChildJvm.tail(output.toString(), 40)).isTrue();
+                assertThat(outcome.ok()).as("%s failed: %s%n%s", r.logicalId(), outcome.error(), LambdaJvm.tail(output.toString(), 40)).isTrue();
                 JsonNode response = Json.MAPPER.readTree(outcome.response());
                 System.out.printf("SamMakefileBuildIT: %-28s %-48s -> %s%n", r.logicalId(), sample.event(), abbreviate(outcome.responseText()));
                 assertThat(sample.response().test(response)).as("%s answered %s, expected %s", r.logicalId(), outcome.responseText(),
                         sample.expected()).isTrue();
-                assertThat(django.requests() - callsBefore).as(r.logicalId() + ": calls Django answered").isEqualTo(sample.djangoCalls());
-                assertThat(django.rejected() - rejectedBefore).as(r.logicalId() + ": calls with a bad signature").isZero();
+                assertThat(django.calls().size() - callsBefore).as(r.logicalId() + ": calls Django answered").isEqualTo(sample.djangoCalls());
+                assertThat(django.badSignatures() - rejectedBefore).as(r.logicalId() + ": calls with a bad signature").isZero();
             } finally {
                 process.destroyForcibly();   // Lambda freezes the environment; here it ends
                 process.waitFor(30, TimeUnit.SECONDS);

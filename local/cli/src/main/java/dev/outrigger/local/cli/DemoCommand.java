@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
                 + "them succeed, retry with backoff and land in the DLQ with their reasons; then stop. Exit 0 when everything "
                 + "ended as expected, 1 otherwise. The runtime's and worker's own logs go to .outrigger/demo.log."})
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = {"-t", "--template"}, defaultValue = "template.yaml", description = "SAM template (default: ${DEFAULT-VALUE})")
-    Path template;
+    @Mixin
+    TemplateOption templateOption;
 
     @Option(names = "--timeout", defaultValue = "40", description = "give up after this many seconds (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -29,6 +30,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Path template = templateOption.template;
         if (!Files.isRegularFile(template)) {
             throw new IllegalArgumentException(template + ": template not found (run the demo from the repository root, or pass --template)");
         }

@@ -90,7 +90,7 @@ public final class DlqCommand implements Runnable {
                     if (!s.groups().isEmpty()) {
                         String error = s.groups().get(0).error();
                         out.println("\nnext: outrigger dlq redrive --queue " + queue + " --error " + error + " --dry-run"
-                                + (target.isAws() ? " --aws" + (target.region == null ? "" : " --region " + target.region) : ""));
+                                + (target.isAws() ? " --aws" + (target.region() == null ? "" : " --region " + target.region()) : ""));
                     }
                 }
                 return OK;

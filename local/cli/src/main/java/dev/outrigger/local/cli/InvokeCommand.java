@@ -41,11 +41,11 @@ final class InvokeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--event " + event + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
             }
         }
-        RuntimeOptions options = RuntimeOptions.builder(common.template).envFile(common.envFile).parameters(common.params)
+        RuntimeOptions options = RuntimeOptions.builder(common.template()).envFile(common.envFile).parameters(common.params())
                 .region(common.region).port(0).pollers(false).serviceLoaderExtensions(false).console(System.err).build();
         try (LocalRuntime rt = LocalRuntime.start(options)) {
             if (rt.template().functions().get(function) == null) {
-                throw new IllegalArgumentException("no function " + function + " in " + common.template + " (functions: "
+                throw new IllegalArgumentException("no function " + function + " in " + common.template() + " (functions: "
                         + String.join(", ", rt.template().functions().keySet()) + ")");
             }
             InvocationResult r = rt.invoke(function, eventJson);

@@ -1,17 +1,15 @@
 package dev.outrigger.local.cli;
 
-import dev.outrigger.local.template.LocalEndpoints;
 import dev.outrigger.local.template.LocalTemplate;
 import dev.outrigger.local.template.TopicDef;
 import dev.outrigger.ops.AuditSink;
 import dev.outrigger.ops.OpsService;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -22,17 +20,11 @@ import software.amazon.awssdk.services.sts.StsClient;
  * emulator, http://127.0.0.1:9325), or real AWS with --aws / --region (default credentials chain).
  */
 final class OpsTarget {
-    @Option(names = "--endpoint-url", description = "SQS endpoint (default: http://127.0.0.1:9324, the local runtime)")
-    URI endpoint;
+    @Mixin
+    AwsEndpointOptions.Sqs awsOptions;
 
     @Option(names = "--sns-endpoint-url", description = "SNS endpoint for the audit event locally (default: http://127.0.0.1:9325)")
     URI snsEndpoint;
-
-    @Option(names = "--aws", description = "use real AWS (default credentials chain and region)")
-    boolean aws;
-
-    @Option(names = "--region", description = "AWS region; without --endpoint-url it means real AWS")
-    String region;
 
     @Option(names = {"-t", "--template"}, defaultValue = "template.yaml",
             description = "template, to resolve logical ids and the ops topic locally (default: ${DEFAULT-VALUE})")
@@ -42,34 +34,31 @@ final class OpsTarget {
             + "locally the template's OpsTopic)")
     String opsTopicArn;
 
-    private static final URI LOCAL_SQS = URI.create("http://127.0.0.1:9324");
     private static final URI LOCAL_SNS = URI.create("http://127.0.0.1:9325");
 
-    private AwsTarget aws() {
-        return new AwsTarget(aws, region, endpoint);
+    boolean isAws() {
+        return awsOptions.isAws();
     }
 
-    boolean isAws() {
-        return aws().isAws();
+    /** --region, or null. */
+    String region() {
+        return awsOptions.region();
     }
 
     String where() {
-        return aws().where(LOCAL_SQS);
+        return awsOptions.where();
     }
 
     SqsClient sqs() {
-        return aws().build(SqsClient.builder(), LOCAL_SQS);
+        return awsOptions.client(SqsClient.builder());
     }
 
     SnsClient sns() {
-        return aws().build(SnsClient.builder(), snsEndpoint, LOCAL_SNS);
+        return awsOptions.target().build(SnsClient.builder(), snsEndpoint, LOCAL_SNS);
     }
 
     Optional<LocalTemplate> localTemplate() {
-        if (isAws() || template == null || !Files.exists(template)) {
-            return Optional.empty();
-        }
-        return Optional.of(LocalTemplate.load(template, Map.of(), LocalEndpoints.defaults()));
+        return isAws() ? Optional.empty() : TemplateOption.ifExists(template);
     }
 
     /** A DLQ URL: a logical id (locally), a name, URL or ARN; a jobs queue stands for its DLQ. */
@@ -110,7 +99,7 @@ final class OpsTarget {
         if (!isAws()) {
             return user + "@local";
         }
-        try (StsClient sts = aws().buildAws(StsClient.builder())) {
+        try (StsClient sts = awsOptions.target().buildAws(StsClient.builder())) {
             return sts.getCallerIdentity().arn();
         } catch (RuntimeException e) {
             return user + " (GetCallerIdentity failed: " + e.getMessage() + ")";

@@ -120,11 +120,9 @@ public final class SchedulesCommand implements Runnable {
     }
 
     /** Where the Scheduler API is: the local runtime's emulator (default) or AWS. */
-    static class Target {
+    static class Target extends AwsEndpointOptions {
         @Option(names = "--endpoint-url", description = "Scheduler endpoint (default: http://127.0.0.1:9325, the local runtime's emulator)")
         URI endpoint;
-        @Option(names = "--aws", description = "use real AWS (default credentials chain and region)")
-        boolean aws;
         @Option(names = "--group", defaultValue = "outrigger-dev", description = "schedule group (default: ${DEFAULT-VALUE})")
         String group;
 
@@ -134,9 +132,24 @@ public final class SchedulesCommand implements Runnable {
             return endpoint == null ? LOCAL_SCHEDULER : endpoint;
         }
 
+        @Override
+        URI endpointOverride() {
+            return endpoint;
+        }
+
         /** No --region here: AWS only with --aws, locally us-east-1. */
+        @Override
+        String region() {
+            return null;
+        }
+
+        @Override
+        URI localDefault() {
+            return LOCAL_SCHEDULER;
+        }
+
         SchedulerClient client() {
-            return new AwsTarget(aws, null, endpoint).build(SchedulerClient.builder(), LOCAL_SCHEDULER);
+            return client(SchedulerClient.builder());
         }
     }
 

@@ -21,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code outrigger sfn graph}: Mermaid or DOT. The path of an execution is highlighted, either from the JSON a
@@ -34,8 +33,8 @@ import picocli.CommandLine.Parameters;
 final class SfnGraphCommand implements Callable<Integer> {
     enum Format { mermaid, dot }
 
-    @Parameters(index = "0", paramLabel = "DEFINITION", description = "the .asl.json file")
-    Path definition;
+    @Mixin
+    SfnProject.DefinitionFile definitionFile;
 
     @Option(names = "--format", defaultValue = "mermaid", description = "mermaid or dot (default: ${DEFAULT-VALUE})")
     Format format;
@@ -47,10 +46,7 @@ final class SfnGraphCommand implements Callable<Integer> {
     String input;
 
     @Mixin
-    SfnProject.MockOptions mockOptions;
-
-    @Mixin
-    SfnProject.TemplateOptions templateOptions;
+    SfnProject.RunOptions runOptions;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,6 +56,8 @@ final class SfnGraphCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         return SfnProject.guarded(err, "sfn graph", () -> {
+            Path definition = definitionFile.definition;
+            SfnProject.MockOptions mockOptions = runOptions.mocks;
             boolean runHere = input != null || mockOptions.given();
             if (historyFrom != null && runHere) {
                 throw new IllegalArgumentException("--history-from and --input/--mocks/--test-case are alternatives: give one");
@@ -68,14 +66,14 @@ final class SfnGraphCommand implements Callable<Integer> {
             Optional<ExecutionResult> result = Optional.empty();
             if (runHere) {
                 JsonNode in = SfnRunner.parseInput(input == null ? "{}" : input);
-                var run = SfnRunCommand.execute(SfnProject.load(definition, templateOptions), in, mockOptions,
+                var run = SfnRunCommand.execute(SfnProject.load(definition, runOptions.template), in, mockOptions,
                         SfnProject.executionOptions(null), err);
                 def = run.definition();
                 result = Optional.of(run.result());
                 err.println("outrigger sfn graph: the run ended " + run.result().status()
                         + (run.result().error() == null ? "" : " with " + run.result().error()));
             } else {
-                def = SfnProject.load(definition, templateOptions).validate();
+                def = SfnProject.load(definition, runOptions.template).validate();
                 if (historyFrom != null) {
                     result = Optional.of(readResult(historyFrom, def));
                 }

@@ -19,11 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * What the sfn commands share: reading a definition, finding the template state machine whose DefinitionUri is that
@@ -39,12 +40,34 @@ final class SfnProject {
                 + " Lambda tasks run in process (default: template.yaml if it exists)")
         Path template;
 
-        @Option(names = "--param", description = "template parameter override, Key=Value (repeatable)")
-        Map<String, String> params = new LinkedHashMap<>();
+        @Mixin
+        TemplateParams templateParams;
 
         @Option(names = "--region", description = "region for pseudo parameters and ARNs here (default: us-east-1);"
                 + " with --aws, the AWS region")
         String region;
+
+        Map<String, String> params() {
+            return templateParams.params;
+        }
+    }
+
+    /**
+     * Options for commands that run a machine here: the template (substitutions, functions) and the mock file
+     * ({@code sfn run}, {@code sfn graph}, {@code deploy|cutover start}).
+     */
+    static final class RunOptions {
+        @Mixin
+        TemplateOptions template;
+
+        @Mixin
+        MockOptions mocks;
+    }
+
+    /** The DEFINITION parameter of the commands that take one definition file. */
+    static final class DefinitionFile {
+        @Parameters(index = "0", paramLabel = "DEFINITION", description = "the .asl.json file")
+        Path definition;
     }
 
     /** Options for commands that run a machine here with a Step Functions Local mock file. */
@@ -119,7 +142,7 @@ final class SfnProject {
             return Optional.empty();
         }
         // The default ports of `outrigger local up`: queue URLs and endpoints in function environments point there.
-        return Optional.of(LocalTemplate.load(templatePath, options.params, LocalEndpoints.of(9324, 9325, options.region)));
+        return Optional.of(LocalTemplate.load(templatePath, options.params(), LocalEndpoints.of(9324, 9325, options.region)));
     }
 
     private static SfnProject of(Path definitionFile, Optional<LocalTemplate> template) {

@@ -7,14 +7,12 @@ import dev.outrigger.core.Json;
 import dev.outrigger.local.runtime.TemplateLambdaInvoker;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code outrigger sfn run}: one execution on the in-JVM engine. Stdout carries exactly one JSON object
@@ -25,14 +23,11 @@ import picocli.CommandLine.Parameters;
                 "Lambda tasks run the template's functions in process; every other integration comes from --mocks.",
                 "Exit code: 0 SUCCEEDED, 1 FAILED or TIMED_OUT, 2 definition or usage error."})
 final class SfnRunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DEFINITION", description = "the .asl.json file")
-    Path definition;
+    @Mixin
+    SfnProject.DefinitionFile definitionFile;
 
     @Option(names = {"-i", "--input"}, defaultValue = "{}", description = "execution input: inline JSON or @file (default: {})")
     String input;
-
-    @Mixin
-    SfnProject.MockOptions mockOptions;
 
     @Option(names = "--history", description = "add the state-by-state history")
     boolean history;
@@ -41,7 +36,7 @@ final class SfnRunCommand implements Callable<Integer> {
     Long seed;
 
     @Mixin
-    SfnProject.TemplateOptions templateOptions;
+    SfnProject.RunOptions runOptions;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -52,7 +47,7 @@ final class SfnRunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         return SfnProject.guarded(err, "sfn run", () -> {
             JsonNode in = SfnRunner.parseInput(input);
-            SfnRunner.Run run = execute(SfnProject.load(definition, templateOptions), in, mockOptions,
+            SfnRunner.Run run = execute(SfnProject.load(definitionFile.definition, runOptions.template), in, runOptions.mocks,
                     SfnProject.executionOptions(seed), err);
             out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(run.json(history)));
             out.flush();

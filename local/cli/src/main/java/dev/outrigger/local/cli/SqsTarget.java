@@ -1,12 +1,9 @@
 package dev.outrigger.local.cli;
 
-import dev.outrigger.local.template.LocalEndpoints;
 import dev.outrigger.local.template.LocalTemplate;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -16,42 +13,27 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * --region and no --endpoint-url, real AWS with the default credentials chain.
  */
 final class SqsTarget {
-    @Option(names = "--endpoint-url", description = "SQS endpoint (default: http://127.0.0.1:9324, the local runtime)")
-    URI endpoint;
-
-    @Option(names = "--aws", description = "use real AWS (default credentials chain and region)")
-    boolean aws;
-
-    @Option(names = "--region", description = "AWS region; without --endpoint-url it means real AWS")
-    String region;
+    @Mixin
+    AwsEndpointOptions.Sqs awsOptions;
 
     @Option(names = {"-t", "--template"}, defaultValue = "template.yaml", description = "template, to resolve queue logical ids (default: ${DEFAULT-VALUE})")
     Path template;
 
-    private static final URI LOCAL_SQS = URI.create("http://127.0.0.1:9324");
-
-    private AwsTarget aws() {
-        return new AwsTarget(aws, region, endpoint);
-    }
-
     boolean isAws() {
-        return aws().isAws();
+        return awsOptions.isAws();
     }
 
     SqsClient client() {
-        return aws().build(SqsClient.builder(), LOCAL_SQS);
+        return awsOptions.client(SqsClient.builder());
     }
 
     String where() {
-        return aws().where(LOCAL_SQS);
+        return awsOptions.where();
     }
 
     /** The template if it exists (optional: jobs send works with a URL or name alone). */
     Optional<LocalTemplate> loadTemplate() {
-        if (template == null || !Files.exists(template)) {
-            return Optional.empty();
-        }
-        return Optional.of(LocalTemplate.load(template, Map.of(), LocalEndpoints.defaults()));
+        return TemplateOption.ifExists(template);
     }
 
     /** A queue URL from a URL, a logical id of the template, or a queue name. */

@@ -44,8 +44,5 @@ final class StartExecutionOptions {
     Path configFile;
 
     @Mixin
-    SfnProject.MockOptions mockOptions;
-
-    @Mixin
-    SfnProject.TemplateOptions templateOptions;
+    SfnProject.RunOptions runOptions;
 }

@@ -62,7 +62,7 @@ final class StateMachineStart implements Callable<Integer> {
             // Everything that can be checked here is, before anything starts.
             JsonNode input = SfnRunner.parseInput(o.input);
             Duration timeout = positive("--timeout", o.timeout);
-            boolean local = o.mockOptions.given();
+            boolean local = o.runOptions.mocks.given();
             boolean remote = o.aws || o.endpoint != null;
             if (local && remote) {
                 throw new IllegalArgumentException("--mocks/--test-case run it here, --aws/--endpoint-url in Step"
@@ -82,7 +82,8 @@ final class StateMachineStart implements Callable<Integer> {
     // ------------------------------------------------------------------------------------------------ AWS
 
     private int runInAws(JsonNode input, Duration timeout) throws InterruptedException {
-        if (o.templateOptions.template != null || !o.templateOptions.params.isEmpty() || o.mockOptions.envFile != null) {
+        SfnProject.TemplateOptions templateOptions = o.runOptions.template;
+        if (templateOptions.template != null || !templateOptions.params().isEmpty() || o.runOptions.mocks.envFile != null) {
             throw new IllegalArgumentException("--template, --param and --env-file are for a run here (--mocks"
                     + " --test-case); in AWS the stack has them");
         }
@@ -93,7 +94,7 @@ final class StateMachineStart implements Callable<Integer> {
                         + o.configFile + (samConfig.exists() ? " sets (it has none for \"" + o.configEnv + "\")"
                         : " sets (there is no " + o.configFile + ")")));
         // Where `sam deploy --config-env ENV` deployed it, unless told otherwise.
-        String region = o.templateOptions.region != null || o.endpoint != null ? o.templateOptions.region
+        String region = templateOptions.region != null || o.endpoint != null ? templateOptions.region
                 : samConfig.region(o.configEnv).orElse(null);
         AwsTarget target = new AwsTarget(o.aws, region, o.endpoint);
         try (CloudFormationClient cfn = target.build(CloudFormationClient.builder(), o.endpoint);
@@ -126,14 +127,14 @@ final class StateMachineStart implements Callable<Integer> {
             throw new IllegalArgumentException("--stack is for AWS; here the template's output " + kind.outputKey
                     + " names the state machine");
         }
-        SfnProject project = SfnProject.fromOutput(kind.outputKey, o.templateOptions);
+        SfnProject project = SfnProject.fromOutput(kind.outputKey, o.runOptions.template);
         ExecutionOptions options = SfnProject.executionOptions(null).withHorizon(timeout);
         if (o.name != null) {
             options = options.withExecutionName(o.name);
         }
         out.println(kind.command + ": here, in the in-JVM engine: " + relative(project.definitionFile) + " (output " + kind.outputKey
-                + " of " + project.template.orElseThrow().path() + "), test case " + o.mockOptions.testCase);
-        ExecutionResult result = SfnRunCommand.execute(project, input, o.mockOptions, options, err).result();
+                + " of " + project.template.orElseThrow().path() + "), test case " + o.runOptions.mocks.testCase);
+        ExecutionResult result = SfnRunCommand.execute(project, input, o.runOptions.mocks, options, err).result();
 
         ExecutionProgress progress = progress();
         Instant start = options.startTime();

@@ -48,14 +48,14 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // First: the functions' log lines go through the runtime's configuration from the very first one.
-        LocalLogging.use(logFormat, stateDir(common.template).resolve("metrics.jsonl"));
+        LocalLogging.use(logFormat, stateDir(common.template()).resolve("metrics.jsonl"));
         // The shutdown hook below stops ElasticMQ; Pekko's own JVM hook would only race it and warn at Ctrl-C.
         System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
-        RuntimeOptions.Builder b = RuntimeOptions.builder(common.template).envFile(common.envFile).parameters(common.params)
+        RuntimeOptions.Builder b = RuntimeOptions.builder(common.template()).envFile(common.envFile).parameters(common.params())
                 .port(port).dataDir(dataDir).region(common.region);
         snsForwards.forEach((topic, url) -> b.snsForward(topic, uri("--sns-forward", url)));
         LocalSigningSecret secret = LocalSigningSecret.resolve(System.getenv(),
-                common.envFile == null ? EnvFiles.none() : EnvFiles.read(common.envFile), stateDir(common.template));
+                common.envFile == null ? EnvFiles.none() : EnvFiles.read(common.envFile), stateDir(common.template()));
         secret.env().forEach(b::env);
         eventForwards.forEach((bus, url) -> b.eventForward(bus, uri("--events-forward", url)));
         LocalRuntime rt = LocalRuntime.start(b.build());
