@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,7 +46,7 @@ public final class DjangoOps {
      * the call among the switches: Django refuses a call issued before the one that made its last change, so a
      * captured "on" replayed within the signature window cannot undo a later "off".
      */
-    public Map<String, Object> setMaintenance(boolean enabled, String reason, Instant issuedAt) {
+    public MaintenanceState setMaintenance(boolean enabled, String reason, Instant issuedAt) {
         ObjectNode body = DjangoRoute.MAINTENANCE.newBody().put("enabled", enabled).put("reason", reason)
                 .put("issued_at", DateTimeFormatter.ISO_INSTANT.format(issuedAt));
         HttpResult r = post(DjangoRoute.MAINTENANCE, body);
@@ -55,12 +54,10 @@ public final class DjangoOps {
             throw new DjangoCallFailed("Django answered " + r.status() + " to POST " + DjangoRoute.MAINTENANCE + ": "
                     + detail(r.body()), r.status());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
         Optional<JsonNode> answer = parse(r.body());
-        out.put("enabled", answer.map(a -> a.path("enabled").asBoolean(enabled)).orElse(enabled));
-        out.put("reason", answer.map(a -> a.path("reason").asText(reason)).orElse(reason));
-        answer.map(a -> a.get("changed_at")).filter(JsonNode::isTextual).ifPresent(c -> out.put("changed_at", c.asText()));
-        return out;
+        return new MaintenanceState(answer.map(a -> a.path("enabled").asBoolean(enabled)).orElse(enabled),
+                answer.map(a -> a.path("reason").asText(reason)).orElse(reason),
+                answer.map(a -> a.get("changed_at")).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null));
     }
 
     /**
@@ -74,8 +71,7 @@ public final class DjangoOps {
         Optional<JsonNode> answer = parse(r.body());
         Optional<JsonNode> ok = answer.map(a -> a.get("ok")).filter(JsonNode::isBoolean);
         if (r.status() / 100 == 2 && ok.isPresent() && ok.get().booleanValue()) {
-            return Json.MAPPER.convertValue(answer.get(), Json.MAPPER.getTypeFactory()
-                    .constructMapType(LinkedHashMap.class, String.class, Object.class));
+            return Json.toMap(answer.get());
         }
         if (ok.isPresent() && !ok.get().booleanValue()) {
             JsonNode a = answer.get();

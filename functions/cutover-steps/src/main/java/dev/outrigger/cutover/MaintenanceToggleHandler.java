@@ -3,12 +3,9 @@ package dev.outrigger.cutover;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.outrigger.core.Env;
+import dev.outrigger.core.Json;
 import dev.outrigger.core.SignedDjangoClient;
-
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -18,6 +15,10 @@ import java.util.Map;
  * clock, later for each later state of an execution and the same on a Retry of one state, so Django can refuse a
  * call issued before the one that made its last change. Without it (a manual invoke) the call is issued now.
  * A non-2xx answer or an unreachable Django throws {@link DjangoCallFailed}.
+ *
+ * <p>The input is read by {@link MaintenanceRequest#from} and the answer is a {@link MaintenanceState}; the handler's
+ * types stay {@code Map} because a typed input would be read by Jackson before the handler runs, and Jackson coerces
+ * scalars ({@code "enabled": "true"} would be taken as true, {@code "database": 3} as "3"), which the checks refuse.
  */
 public final class MaintenanceToggleHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final DjangoOps ops;
@@ -38,25 +39,7 @@ public final class MaintenanceToggleHandler implements RequestHandler<Map<String
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        Object enabled = input == null ? null : input.get("enabled");
-        if (!(enabled instanceof Boolean on)) {
-            throw new IllegalArgumentException("input.enabled must be true or false, got " + enabled);
-        }
-        Object reason = input.getOrDefault("reason", "");
-        if (!(reason instanceof String text)) {
-            throw new IllegalArgumentException("input.reason must be a string");
-        }
-        Object issued = input.get("issued_at");
-        Instant issuedAt;
-        if (issued == null) {
-            issuedAt = clock.instant();
-        } else {
-            try {
-                issuedAt = OffsetDateTime.parse(String.valueOf(issued)).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("input.issued_at must be an RFC 3339 time such as $$.State.EnteredTime, got " + issued);
-            }
-        }
-        return ops.setMaintenance(on, text, issuedAt);
+        MaintenanceRequest request = MaintenanceRequest.from(input, clock);
+        return Json.toMap(ops.setMaintenance(request.enabled(), request.reason(), request.issuedAt()));
     }
 }

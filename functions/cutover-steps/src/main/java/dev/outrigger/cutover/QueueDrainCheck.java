@@ -1,5 +1,6 @@
 package dev.outrigger.cutover;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -20,15 +21,17 @@ public final class QueueDrainCheck {
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
             QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
 
-    /** One queue's counters. */
-    public record QueueDepth(String queueUrl, long visible, long inFlight, long delayed) {
+    /** One queue's counters; the annotations name its fields in {@link QueuesDrainedHandler}'s output. */
+    public record QueueDepth(@JsonProperty("url") String queueUrl, long visible, @JsonProperty("in_flight") long inFlight,
+                             long delayed) {
         public boolean empty() {
             return visible == 0 && inFlight == 0 && delayed == 0;
         }
     }
 
-    /** All queues: the sums, and whether every queue is empty. */
-    public record DrainStatus(boolean drained, long visible, long inFlight, long delayed, List<QueueDepth> queues) {
+    /** All queues: the sums, and whether every queue is empty ({@link QueuesDrainedHandler}'s output). */
+    public record DrainStatus(boolean drained, long visible, @JsonProperty("in_flight") long inFlight, long delayed,
+                              List<QueueDepth> queues) {
     }
 
     private final SqsClient sqs;

@@ -6,12 +6,12 @@ import dev.outrigger.core.Env;
 import dev.outrigger.core.SignedDjangoClient;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Asks Django to prove the (new) database takes writes. Input {} or {"database": alias}; output Django's
  * {"ok": true, "database", "vendor", "latency_ms"}. {"ok": false} throws {@link VerifyWritesFailed}, any other
- * failure {@link DjangoCallFailed}.
+ * failure {@link DjangoCallFailed}. The input is read by {@link VerifyWritesRequest#from}; the output is Django's answer
+ * as it came (any further fields it sends pass through), so it stays a map.
  */
 public final class VerifyWritesHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final DjangoOps ops;
@@ -30,10 +30,6 @@ public final class VerifyWritesHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        Object database = input == null ? null : input.get("database");
-        if (database != null && !(database instanceof String)) {
-            throw new IllegalArgumentException("input.database must be a database alias (string)");
-        }
-        return ops.verifyWrites(Optional.ofNullable((String) database).filter(d -> !d.isBlank()));
+        return ops.verifyWrites(VerifyWritesRequest.from(input).database());
     }
 }

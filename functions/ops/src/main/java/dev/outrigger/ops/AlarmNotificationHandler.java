@@ -5,14 +5,14 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
 import dev.outrigger.core.Json;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * EventBridge "CloudWatch Alarm State Change" (the template's rule matches this stack's alarms) → a readable
- * message on the ops topic. Also accepts an SNS-delivered CloudWatch alarm notification.
+ * message on the ops topic. Also accepts an SNS-delivered CloudWatch alarm notification. The event is read by
+ * {@link AlarmStateChange#parse}; the result is an {@link AlarmPublished}.
  *
  * <p>Environment: OUTRIGGER_OPS_TOPIC_ARN (where to publish), AWS_REGION.
  */
@@ -46,12 +46,8 @@ public class AlarmNotificationHandler implements RequestHandler<Map<String, Obje
         AlarmStateChange change = AlarmStateChange.parse(Json.MAPPER.valueToTree(event));
         AlarmMessage message = notifier.format(change);
         String id = notifier.publish(message);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("messageId", id);
-        out.put("subject", message.subject());
-        out.put("kind", message.kind().name());
         System.out.println(Json.write(Map.of("level", "INFO", "message", "alarm notification published",
                 "alarm", change.alarmName(), "state", String.valueOf(change.state()), "kind", message.kind().name())));
-        return out;
+        return Json.toMap(new AlarmPublished(id, message.subject(), message.kind().name()));
     }
 }

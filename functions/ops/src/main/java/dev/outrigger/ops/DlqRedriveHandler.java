@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <pre>{"action": "inspect", "queue": "outrigger-prod-jobs-default-dlq"}
  * {"action": "redrive", "queue": "…", "error": ["HttpStatus404"], "olderThan": "2h", "dryRun": true, "requestedBy": "ana"}</pre>
  * Actions: inspect, show (jobId), redrive, status, cancel. Filters as in the CLI: type, error, olderThan,
- * newerThan, jobId (string or list), max, rate, maxRedrives, all, to. Returns the same report the CLI prints, as JSON.
+ * newerThan, jobId (string or list), max, rate, maxRedrives, all, to, read by {@link DlqOpsRequest#from}. Returns the
+ * same report the CLI prints, as JSON. The boundary stays a map: a typed input would be read with Jackson before the
+ * handler runs, and refused with Jackson's messages instead of the ones above.
  *
  * <p>Environment: OUTRIGGER_OPS_TOPIC_ARN (audit events), AWS_REGION.
  */
@@ -48,14 +50,13 @@ public class DlqRedriveHandler implements RequestHandler<Map<String, Object>, Ma
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         // Lambda does not tell a function who invoked it: the audit names the invocation (CloudTrail's Invoke
         // record for that request id names the IAM principal) and whoever the caller says they are.
+        DlqOpsRequest request = DlqOpsRequest.from(input);
         String actor = "lambda:" + (context == null ? "?" : context.getFunctionName() + "/" + context.getAwsRequestId());
-        Object requestedBy = input.get("requestedBy");
-        if (requestedBy != null) {
-            actor = requestedBy + " via " + actor;
+        if (request.requestedBy() != null) {
+            actor = request.requestedBy() + " via " + actor;
         }
         Duration budget = context == null ? RedriveRequest.DEFAULT_TIME_BUDGET
                 : Duration.ofMillis(Math.max(5_000, context.getRemainingTimeInMillis() - 20_000L));
-        Object result = service.run(input, actor, budget);
-        return Json.MAPPER.convertValue(result, Json.MAPPER.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+        return Json.toMap(service.run(request, actor, budget));
     }
 }

@@ -3,11 +3,8 @@ package dev.outrigger.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The operations behind both the CLI and {@link DlqRedriveHandler}: a queue reference in, a report out. */
@@ -46,48 +43,26 @@ public final class OpsService {
         return queues.deadLetterQueueOf(url).orElse(url);
     }
 
-    /** Runs one handler input: {"action": inspect|show|redrive|status|cancel, "queue": …, filters…}. */
-    public Object run(Map<String, Object> in, String actor, Duration budget) {
-        String action = string(in, "action", "inspect");
-        String queue = string(in, "queue", null);
-        if (queue == null) {
-            throw new IllegalArgumentException("input field 'queue' is required (a DLQ or jobs queue name, URL or ARN)");
-        }
-        String dlq = dlqUrl(queue);
-        int limit = integer(in, "limit", DlqInspector.DEFAULT_LIMIT);
-        return switch (action) {
-            case "inspect" -> inspector.inspect(dlq, limit);
-            case "show" -> {
-                String id = string(in, "jobId", null);
-                if (id == null) {
-                    throw new IllegalArgumentException("input field 'jobId' is required for action 'show'");
-                }
-                yield inspector.show(dlq, id, limit).map(OpsService::describe)
-                        .orElseThrow(() -> new IllegalArgumentException("no job '" + id + "' in " + Queues.name(dlq)));
-            }
-            case "redrive" -> redriver.redrive(request(dlq, in, actor, budget));
-            case "status" -> redriver.moveTaskStatus(dlq, actor);
-            case "cancel" -> redriver.cancelMoveTask(dlq, actor);
-            default -> throw new IllegalArgumentException("input field 'action' must be inspect, show, redrive, status or cancel, got '"
-                    + action + "'");
+    /** Runs one handler input: an inspect, show, redrive, status or cancel of the request's queue. */
+    public Object run(DlqOpsRequest in, String actor, Duration budget) {
+        String dlq = dlqUrl(in.queue());
+        return switch (in.action()) {
+            case INSPECT -> inspector.inspect(dlq, in.limit());
+            case SHOW -> inspector.show(dlq, in.jobId(), in.limit()).map(OpsService::describe)
+                    .orElseThrow(() -> new IllegalArgumentException("no job '" + in.jobId() + "' in " + Queues.name(dlq)));
+            case REDRIVE -> redriver.redrive(request(dlq, in, actor, budget));
+            case STATUS -> redriver.moveTaskStatus(dlq, actor);
+            case CANCEL -> redriver.cancelMoveTask(dlq, actor);
         };
     }
 
-    RedriveRequest request(String dlq, Map<String, Object> in, String actor, Duration budget) {
+    RedriveRequest request(String dlq, DlqOpsRequest in, String actor, Duration budget) {
         Instant now = clock.instant();
-        String older = string(in, "olderThan", null);
-        String newer = string(in, "newerThan", null);
-        RedriveFilter filter = new RedriveFilter(strings(in, "type"), strings(in, "error"),
-                older == null ? null : TimeSpec.parse(older, now), newer == null ? null : TimeSpec.parse(newer, now),
-                strings(in, "jobId"));
-        String to = string(in, "to", null);
-        Object rate = in.get("rate");
-        return new RedriveRequest(dlq, filter, to == null ? null : queues.url(to),
-                in.get("max") == null ? null : integer(in, "max", 0),
-                rate == null ? null : Double.valueOf(rate.toString().replace("/s", "")),
-                Boolean.parseBoolean(String.valueOf(in.getOrDefault("dryRun", "false"))),
-                integer(in, "maxRedrives", RedriveRequest.DEFAULT_MAX_REDRIVES),
-                Boolean.parseBoolean(String.valueOf(in.getOrDefault("all", "false"))), actor, budget);
+        RedriveFilter filter = new RedriveFilter(in.types(), in.errors(),
+                in.olderThan() == null ? null : TimeSpec.parse(in.olderThan(), now),
+                in.newerThan() == null ? null : TimeSpec.parse(in.newerThan(), now), in.jobIds());
+        return new RedriveRequest(dlq, filter, in.to() == null ? null : queues.url(in.to()), in.max(), in.rate(), in.dryRun(),
+                in.maxRedrives(), in.all(), actor, budget);
     }
 
     /** One dead letter for `show`: reason, history, attributes and body. */
@@ -107,33 +82,5 @@ public final class OpsService {
         out.put("attributes", m.attributes());
         out.put("body", m.body());
         return out;
-    }
-
-    private static String string(Map<String, Object> in, String key, String dflt) {
-        Object v = in.get(key);
-        return v == null ? dflt : v.toString();
-    }
-
-    private static int integer(Map<String, Object> in, String key, int dflt) {
-        Object v = in.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("input field '" + key + "' must be a whole number, got '" + v + "'");
-        }
-    }
-
-    private static Set<String> strings(Map<String, Object> in, String key) {
-        Object v = in.get(key);
-        if (v == null) {
-            return Set.of();
-        }
-        if (v instanceof Collection<?> c) {
-            return Set.copyOf(c.stream().map(Object::toString).toList());
-        }
-        return Set.copyOf(List.of(v.toString().split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
     }
 }

@@ -1,5 +1,6 @@
 package dev.outrigger.schedule;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
@@ -17,12 +18,15 @@ import software.amazon.awssdk.services.scheduler.model.UpdateScheduleRequest;
  */
 public final class ScheduleGroupToggle {
 
-    /** What pause did: the schedules it disabled, and those that were disabled before. */
-    public record PauseResult(List<String> paused, List<String> alreadyDisabled) {
+    /**
+     * What pause did to the group: the schedules it disabled, and those that were disabled before. Also the toggle
+     * function's output, which the state machine hands back to resume as its "state".
+     */
+    public record PauseResult(String group, List<String> paused, @JsonProperty("already_disabled") List<String> alreadyDisabled) {
     }
 
     /** What resume did: re-enabled, and those that no longer exist (deleted since the pause). */
-    public record ResumeResult(List<String> resumed, List<String> missing) {
+    public record ResumeResult(String group, List<String> resumed, List<String> missing) {
     }
 
     private final SchedulerClient scheduler;
@@ -43,7 +47,7 @@ public final class ScheduleGroupToggle {
                 paused.add(s.name());
             }
         }
-        return new PauseResult(paused, already);
+        return new PauseResult(group, paused, already);
     }
 
     public ResumeResult resume(String group, List<String> paused) {
@@ -58,7 +62,7 @@ public final class ScheduleGroupToggle {
                 missing.add(name);
             }
         }
-        return new ResumeResult(resumed, missing);
+        return new ResumeResult(group, resumed, missing);
     }
 
     /** UpdateSchedule replaces the whole definition: the same schedule, every field resent, only State changed. */

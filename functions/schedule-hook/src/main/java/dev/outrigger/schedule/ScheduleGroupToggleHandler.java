@@ -4,15 +4,17 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.outrigger.core.AwsClientConfig;
 import dev.outrigger.core.Env;
-import java.util.LinkedHashMap;
-import java.util.List;
+import dev.outrigger.core.Json;
 import java.util.Map;
 import software.amazon.awssdk.services.scheduler.SchedulerClient;
 
 /**
  * Called by the cutover state machine. Input {"action": "pause", "group": name} returns
  * {"paused": [...], "already_disabled": [...]}; input {"action": "resume", "group": name, "state": <that result>}
- * re-enables only the schedules in state.paused and returns {"resumed": [...], "missing": [...]}.
+ * re-enables only the schedules in state.paused and returns {"resumed": [...], "missing": [...]}; both answers also
+ * name the group. The input is read by {@link ScheduleGroupToggleRequest#from}, the answers are
+ * {@link ScheduleGroupToggle.PauseResult} and {@link ScheduleGroupToggle.ResumeResult}. The boundary stays a map: a
+ * typed input would be read with Jackson before the handler runs, and refused with Jackson's messages, not these.
  */
 public final class ScheduleGroupToggleHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final ScheduleGroupToggle toggle;
@@ -31,27 +33,10 @@ public final class ScheduleGroupToggleHandler implements RequestHandler<Map<Stri
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        if (input == null || !(input.get("group") instanceof String group) || group.isBlank()) {
-            throw new InvalidHookInputException("toggle input needs \"group\": the schedule group name");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("group", group);
-        switch (String.valueOf(input.get("action"))) {
-            case "pause" -> {
-                ScheduleGroupToggle.PauseResult r = toggle.pause(group);
-                out.put("paused", r.paused());
-                out.put("already_disabled", r.alreadyDisabled());
-            }
-            case "resume" -> {
-                if (!(input.get("state") instanceof Map<?, ?> state) || !(state.get("paused") instanceof List<?> paused)) {
-                    throw new InvalidHookInputException("resume needs \"state\": the result of pause, with \"paused\": [names]");
-                }
-                ScheduleGroupToggle.ResumeResult r = toggle.resume(group, paused.stream().map(String::valueOf).toList());
-                out.put("resumed", r.resumed());
-                out.put("missing", r.missing());
-            }
-            default -> throw new InvalidHookInputException("toggle action '" + input.get("action") + "' is not \"pause\" or \"resume\"");
-        }
-        return out;
+        ScheduleGroupToggleRequest request = ScheduleGroupToggleRequest.from(input);
+        return Json.toMap(switch (request.action()) {
+            case PAUSE -> toggle.pause(request.group());
+            case RESUME -> toggle.resume(request.group(), request.paused());
+        });
     }
 }
