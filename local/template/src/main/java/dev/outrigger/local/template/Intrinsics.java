@@ -28,7 +28,7 @@ final class Intrinsics {
         }
     };
 
-    /** What Ref and Fn::GetAtt resolve to; implemented by {@link LocalTemplate}'s loader. */
+    /** What Ref and Fn::GetAtt resolve to; implemented by {@link TemplateLoader}. */
     interface Names {
         /** Parameter value, pseudo parameter or a resource's Ref value; null when the name is unknown. */
         Object ref(String name, int line, String scope);
