@@ -20,33 +20,43 @@ class Unsupported(ValueError):
     pass
 
 
-def next_fires(expression, zone_name="UTC", after=None, count=3, start=None):
-    """The next `count` fire times (aware datetimes in the schedule's zone) after `after` (default now); rate()
-    counts from `start` (the schedule's StartDate or creation), and gives nothing without one."""
+def next_fires(expression, zone_name="UTC", after=None, count=3, start=None, end=None, created=None):
+    """The next `count` fire times (aware datetimes in the schedule's zone) after `after` (default now), within the
+    schedule's StartDate (`start`, inclusive) and EndDate (`end`, exclusive), which at() ignores as Scheduler does.
+    rate() counts from StartDate, else from `created` (the schedule's creation), and gives nothing without either.
+    The rules are the local scheduler's: the corpus contract/schedule-fire-times.json holds both to them."""
     zone = ZoneInfo(zone_name or "UTC")
     after = (after or datetime.now(timezone.utc)).astimezone(zone)
     expression = expression.strip()
     if expression.startswith("at(") and expression.endswith(")"):
         when = datetime.fromisoformat(expression[3:-1]).replace(tzinfo=zone)
         return [when] if when > after else []
+    # StartDate itself may fire
+    lower = after if start is None or start <= after else start.astimezone(zone) - timedelta(microseconds=1)
     if expression.startswith("rate(") and expression.endswith(")"):
-        value, unit = expression[5:-1].split()
-        step = timedelta(seconds=int(value) * RATE_UNITS[unit])
-        if start is None:
-            return []
-        # a rate is a fixed duration, DST or not: count in UTC (aware arithmetic in the zone would keep the wall time)
-        start = start.astimezone(timezone.utc)
-        k = max(0, -(-(after - start) // step))
-        out = []
-        while len(out) < count:
-            when = start + k * step
-            if when > after:
-                out.append(when.astimezone(zone))
-            k += 1
-        return out
-    if expression.startswith("cron(") and expression.endswith(")"):
-        return _cron(expression[5:-1].split(), zone, after, count)
-    raise Unsupported(f"not a Scheduler expression: {expression}")
+        fires = _rate(expression[5:-1].split(), zone, lower, count, start or created)
+    elif expression.startswith("cron(") and expression.endswith(")"):
+        fires = _cron(expression[5:-1].split(), zone, lower, count)
+    else:
+        raise Unsupported(f"not a Scheduler expression: {expression}")
+    return [f for f in fires if end is None or f < end]
+
+
+def _rate(fields, zone, after, count, anchor):
+    value, unit = fields
+    step = timedelta(seconds=int(value) * RATE_UNITS[unit])
+    if anchor is None:
+        return []
+    # a rate is a fixed duration, DST or not: count in UTC (aware arithmetic in the zone would keep the wall time)
+    anchor = anchor.astimezone(timezone.utc)
+    k = max(0, -(-(after - anchor) // step))
+    out = []
+    while len(out) < count:
+        when = anchor + k * step
+        if when > after:
+            out.append(when.astimezone(zone))
+        k += 1
+    return out
 
 
 def _cron(fields, zone, after, count):

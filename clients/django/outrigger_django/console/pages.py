@@ -119,7 +119,8 @@ def _schedule_row(s, now):
         return row
     try:
         row["next"] = expressions.next_fires(expression, zone, after=now, count=3,
-                                             start=s.get("StartDate") or s.get("CreationDate"))
+                                             start=s.get("StartDate"), end=s.get("EndDate"),
+                                             created=s.get("CreationDate"))
         if not row["next"]:
             row["next_note"] = "no start time known" if expression.startswith("rate(") else "none"
     except (expressions.Unsupported, ValueError, KeyError) as e:

@@ -302,7 +302,8 @@ class JobWorkerTest {
         Set<String> failed = worker(config(1, Duration.ofSeconds(5), Duration.ofMillis(500))).process(batch, remaining::get);
 
         assertThat(calls).hasValue(3);
-        assertThat(events.reports).extracting(JobReport::jobId, JobReport::outcome).containsExactly(
+        // In any order: the rest is reported not started as soon as no time is left, which may be while s2 still runs.
+        assertThat(events.reports).extracting(JobReport::jobId, JobReport::outcome).containsExactlyInAnyOrder(
                 tuple("s0", JobReport.Disposition.SUCCEEDED), tuple("s1", JobReport.Disposition.SUCCEEDED),
                 tuple("s2", JobReport.Disposition.SUCCEEDED), tuple("s3", JobReport.Disposition.NOT_STARTED),
                 tuple("s4", JobReport.Disposition.NOT_STARTED), tuple("s5", JobReport.Disposition.NOT_STARTED),

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * times an operator reads in the admin are the times `local up` fires at.
  */
 class ScheduleFireTimesContractIT {
-    record Case(String why, String expression, String timezone, Instant after, Instant start, List<Instant> next) {
+    record Case(String why, String expression, String timezone, Instant after, Instant start, Instant end,
+                List<Instant> next) {
         @Override
         public String toString() {
             return expression + " in " + timezone + " (" + why + ")";
@@ -37,22 +38,26 @@ class ScheduleFireTimesContractIT {
                 c.get("next").forEach(t -> next.add(Instant.parse(t.asText())));
                 out.add(new Case(c.get("why").asText(), c.get("expression").asText(), c.get("timezone").asText(),
                         Instant.parse(c.get("after").asText()),
-                        c.hasNonNull("start") ? Instant.parse(c.get("start").asText()) : null, next));
+                        instant(c, "start"), instant(c, "end"), next));
             }
             return out;
         }
+    }
+
+    private static Instant instant(JsonNode c, String field) {
+        return c.hasNonNull(field) ? Instant.parse(c.get(field).asText()) : null;
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void theLocalSchedulerFiresAtTheContractsTimes(Case c) {
         AwsSchedule schedule = AwsSchedule.parse(c.expression());
-        // A cron or at() ignores the anchor; a rate without one is not in the corpus.
-        Instant anchor = c.start() == null ? Instant.EPOCH : c.start();
+        // A cron or at() ignores the anchor; a rate without a StartDate is not in the corpus.
+        AwsScheduleEvaluator.Window window = new AwsScheduleEvaluator.Window(c.start(), c.end());
         List<Instant> fires = new ArrayList<>();
         Instant t = c.after();
         for (int i = 0; i < 3; i++) {
-            Instant n = AwsScheduleEvaluator.next(schedule, ZoneId.of(c.timezone()), t, anchor);
+            Instant n = AwsScheduleEvaluator.next(schedule, ZoneId.of(c.timezone()), t, Instant.EPOCH, window);
             if (n == null) {
                 break;
             }

@@ -37,8 +37,9 @@ import java.util.function.BiFunction;
  * (185, 86400 s). Retries back off exponentially from {@code retryDelay} (capped at {@link #MAX_RETRY_DELAY}). When
  * retries end, the input goes to the queue the schedule's DeadLetterConfig.Arn names, with the error as message
  * attributes as Scheduler does; a schedule without a DeadLetterConfig has its event logged and dropped, as Scheduler
- * drops it (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html). Rates count from
- * when the runtime started. A fire (with its retries) runs on the one scheduler thread, so a long retry sequence
+ * drops it (https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html). A schedule fires only
+ * within its StartDate and EndDate ({@link AwsScheduleEvaluator.Window}); rates count from StartDate, or from when
+ * the runtime started. A fire (with its retries) runs on the one scheduler thread, so a long retry sequence
  * delays the other schedules' fires.
  *
  * <p>Also serves the Scheduler API subset the CLI, the toggle function and Django's deferred tasks use on the emulator
@@ -68,6 +69,8 @@ public final class LocalScheduler implements RuntimeExtension {
         final ZoneId zone;
         /** where a rate counts from: the runtime's start for template schedules, creation for created ones */
         final Instant rateAnchor;
+        /** StartDate and EndDate */
+        final AwsScheduleEvaluator.Window window;
         /** ActionAfterCompletion DELETE: gone once no fire is left */
         final boolean deleteAfterCompletion;
         volatile boolean enabled;
@@ -78,6 +81,7 @@ public final class LocalScheduler implements RuntimeExtension {
             this.expression = AwsSchedule.parse(def.expression());
             this.zone = ZoneId.of(def.timezone());
             this.rateAnchor = rateAnchor;
+            this.window = new AwsScheduleEvaluator.Window(def.startDate(), def.endDate());
             this.deleteAfterCompletion = deleteAfterCompletion;
             this.enabled = def.enabled();
         }
@@ -171,7 +175,7 @@ public final class LocalScheduler implements RuntimeExtension {
 
     /** When the schedule fires next after {@code after}, or null. */
     Instant nextFire(Entry e, Instant after) {
-        return AwsScheduleEvaluator.next(e.expression, e.zone, after, e.rateAnchor);
+        return AwsScheduleEvaluator.next(e.expression, e.zone, after, e.rateAnchor, e.window);
     }
 
     private void scheduleNext(Entry e, Instant after) {
@@ -356,6 +360,13 @@ public final class LocalScheduler implements RuntimeExtension {
             s.put("ScheduleExpression", e.def.expression());
             s.put("ScheduleExpressionTimezone", e.def.timezone());
             s.put("State", e.enabled ? "ENABLED" : "DISABLED");
+            // REST-JSON timestamps are epoch seconds
+            if (e.window.start() != null) {
+                s.put("StartDate", e.window.start().getEpochSecond());
+            }
+            if (e.window.end() != null) {
+                s.put("EndDate", e.window.end().getEpochSecond());
+            }
             s.putObject("FlexibleTimeWindow").put("Mode", "OFF");
             ObjectNode t = s.putObject("Target");
             t.put("Arn", e.def.targetArn());
@@ -421,12 +432,14 @@ public final class LocalScheduler implements RuntimeExtension {
                 return EmulatorResponse.jsonError(400, "ValidationException", "DeadLetterConfig " + dlqArn + " is not a queue of the template");
             }
         }
-        ScheduleDef def = new ScheduleDef(name, name, group, body.path("ScheduleExpression").asText(),
-                body.path("ScheduleExpressionTimezone").asText("UTC"), targetFunction, targetArn,
-                target.hasNonNull("Input") ? target.get("Input").asText() : null,
-                !"DISABLED".equals(body.path("State").asText("ENABLED")), policy, dlq, 0);
+        ScheduleDef def;
         Entry e;
         try {
+            def = new ScheduleDef(name, name, group, body.path("ScheduleExpression").asText(),
+                    body.path("ScheduleExpressionTimezone").asText("UTC"), targetFunction, targetArn,
+                    target.hasNonNull("Input") ? target.get("Input").asText() : null,
+                    !"DISABLED".equals(body.path("State").asText("ENABLED")), policy, dlq,
+                    timestamp(body.get("StartDate")), timestamp(body.get("EndDate")), 0);
             e = new Entry(def, clock.instant().truncatedTo(ChronoUnit.SECONDS), action.equals("DELETE"));
         } catch (IllegalArgumentException | java.time.DateTimeException ex) {
             return EmulatorResponse.jsonError(400, "ValidationException", ex.getMessage());
@@ -439,6 +452,17 @@ public final class LocalScheduler implements RuntimeExtension {
         }
         console.println("[schedules] created " + group + "/" + name + " " + def.expression() + " -> " + targetArn);
         return EmulatorResponse.json(Map.of("ScheduleArn", arn(e)));
+    }
+
+    /** A REST-JSON timestamp (epoch seconds, or an ISO 8601 string), or null. */
+    private static Instant timestamp(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return Instant.ofEpochMilli(Math.round(v.asDouble() * 1000));
+        }
+        return java.time.OffsetDateTime.parse(v.asText()).toInstant();
     }
 
     private List<Entry> entryList() {

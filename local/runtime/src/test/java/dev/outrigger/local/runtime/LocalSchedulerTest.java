@@ -43,7 +43,7 @@ class LocalSchedulerTest {
 
     static ScheduleDef def(String name, String expr, boolean enabled, ScheduleDef.RetryPolicy policy, String dlq) {
         return new ScheduleDef("Schedule" + name, name, "outrigger-dev", expr, "Europe/Berlin", "ScheduleHookFunction",
-                "arn:aws:lambda:us-east-1:000000000000:function:hook:live", INPUT, enabled, policy, dlq, 1);
+                "arn:aws:lambda:us-east-1:000000000000:function:hook:live", INPUT, enabled, policy, dlq, null, null, 1);
     }
 
     void deadLetter(String queue, String body, Map<String, String> attributes) {
@@ -108,6 +108,27 @@ class LocalSchedulerTest {
     }
 
     @Test
+    void aScheduleFiresOnlyWithinItsStartDateAndEndDate_andARateCountsFromStartDate() {
+        ScheduleDef daily = new ScheduleDef("ScheduleReport", "report", "outrigger-dev", "cron(0 9 * * ? *)", "UTC",
+                "ScheduleHookFunction", "arn:aws:lambda:us-east-1:000000000000:function:hook:live", INPUT, true,
+                ScheduleDef.RetryPolicy.DEFAULT, null, Instant.parse("2026-12-10T09:00:00Z"),
+                Instant.parse("2026-12-12T09:00:00Z"), 1);
+        LocalScheduler.Entry cron = new LocalScheduler.Entry(daily, Instant.EPOCH, false);
+        LocalScheduler.Entry rate = new LocalScheduler.Entry(new ScheduleDef("ScheduleSync", "sync", "outrigger-dev",
+                "rate(1 hour)", "UTC", "ScheduleHookFunction", "arn:aws:lambda:us-east-1:000000000000:function:hook:live",
+                INPUT, true, ScheduleDef.RetryPolicy.DEFAULT, null, Instant.parse("2026-12-02T10:30:00Z"), null, 1),
+                Instant.parse("2026-12-01T00:00:00Z"), false);
+
+        // StartDate itself fires; nothing before it
+        assertThat(scheduler.nextFire(cron, Instant.parse("2026-12-02T00:00:00Z"))).isEqualTo(Instant.parse("2026-12-10T09:00:00Z"));
+        assertThat(scheduler.nextFire(cron, Instant.parse("2026-12-10T09:00:00Z"))).isEqualTo(Instant.parse("2026-12-11T09:00:00Z"));
+        // EndDate does not fire, nor anything after it
+        assertThat(scheduler.nextFire(cron, Instant.parse("2026-12-11T09:00:00Z"))).isNull();
+        assertThat(scheduler.nextFire(rate, Instant.parse("2026-12-02T00:00:00Z"))).isEqualTo(Instant.parse("2026-12-02T10:30:00Z"));
+        assertThat(scheduler.nextFire(rate, Instant.parse("2026-12-02T12:00:00Z"))).isEqualTo(Instant.parse("2026-12-02T12:30:00Z"));
+    }
+
+    @Test
     void failingFire_isRetriedPerPolicy_thenSentToDlqWithReason() {
         startWith(def("clearsessions", "cron(0 3 * * ? *)", true, new ScheduleDef.RetryPolicy(3, 3600), "HookDLQ"));
         failuresLeft.set(100);
@@ -130,7 +151,7 @@ class LocalSchedulerTest {
                 + "\"execution_id\":\"<aws.scheduler.execution-id>\",\"attempt\":\"<aws.scheduler.attempt-number>\"}";
         startWith(new ScheduleDef("ScheduleX", "x", "outrigger-dev", "cron(0 3 * * ? *)", "UTC", "ScheduleHookFunction",
                 "arn:aws:lambda:us-east-1:000000000000:function:hook:live", input, true,
-                new ScheduleDef.RetryPolicy(2, 3600), "HookDLQ", 1));
+                new ScheduleDef.RetryPolicy(2, 3600), "HookDLQ", null, null, 1));
         failuresLeft.set(100);
 
         scheduler.fireNow("x");

@@ -63,6 +63,55 @@ public final class AwsScheduleEvaluator {
         }
     }
 
+    /**
+     * A schedule's StartDate and EndDate, either null. AWS calls them the date "after which the schedule can begin
+     * invoking its target" and "before which the schedule can invoke its target"
+     * (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html); this takes StartDate as
+     * inclusive and EndDate as exclusive, and a rate counts from StartDate. A one-time at() schedule ignores both, as
+     * Scheduler does.
+     */
+    public record Window(Instant start, Instant end) {
+        public static final Window NONE = new Window(null, null);
+
+        public Window {
+            if (start != null && end != null && !start.isBefore(end)) {
+                throw new IllegalArgumentException("StartDate " + start + " must be before EndDate " + end);
+            }
+        }
+    }
+
+    /** Fire instants in (from, to] within the schedule's StartDate/EndDate window. */
+    static List<Instant> fireTimes(AwsSchedule schedule, ZoneId zone, Instant from, Instant to, Instant rateAnchor, Window window) {
+        if (schedule instanceof AwsSchedule.At) {
+            return fireTimes(schedule, zone, from, to, rateAnchor);
+        }
+        List<Instant> out = new ArrayList<>();
+        for (Instant i : fireTimes(schedule, zone, lowerBound(from, window), to, anchor(rateAnchor, window))) {
+            if (window.end() == null || i.isBefore(window.end())) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** The first fire instant strictly after {@code after} within the StartDate/EndDate window, or null. */
+    public static Instant next(AwsSchedule schedule, ZoneId zone, Instant after, Instant rateAnchor, Window window) {
+        if (schedule instanceof AwsSchedule.At) {
+            return next(schedule, zone, after, rateAnchor);
+        }
+        Instant n = next(schedule, zone, lowerBound(after, window), anchor(rateAnchor, window));
+        return n == null || window.end() == null || n.isBefore(window.end()) ? n : null;
+    }
+
+    /** Just before StartDate when that is later: StartDate itself may fire. */
+    private static Instant lowerBound(Instant after, Window window) {
+        return window.start() != null && window.start().isAfter(after) ? window.start().minusNanos(1) : after;
+    }
+
+    private static Instant anchor(Instant rateAnchor, Window window) {
+        return window.start() != null ? window.start() : rateAnchor;
+    }
+
     /** The first fire instant strictly after {@code after}, or null if there is none. */
     public static Instant next(AwsSchedule schedule, ZoneId zone, Instant after, Instant rateAnchor) {
         return switch (schedule) {

@@ -183,10 +183,9 @@ public final class ScheduleConverter {
     }
 
     /**
-     * Fire times of converted schedules as deployed: nothing when DISABLED, only from StartDate (a rate counts from
-     * it) and before EndDate. Those bounds are AWS's "after which the schedule can begin" and "before which it can
-     * invoke" (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html): this takes
-     * StartDate as inclusive and EndDate as exclusive, as beat does with start_time and expires.
+     * Fire times of converted schedules as deployed: nothing when DISABLED, only within StartDate and EndDate
+     * ({@link AwsScheduleEvaluator.Window}: StartDate inclusive, EndDate exclusive, as beat does with start_time and
+     * expires).
      */
     static List<Instant> deployedFireTimes(List<ConvertedSchedule> schedules, Instant from, Instant to, Instant anchor) {
         List<Instant> all = new ArrayList<>();
@@ -195,17 +194,8 @@ public final class ScheduleConverter {
             if (!e.enabled()) {
                 continue;
             }
-            AwsSchedule a = AwsSchedule.parse(c.expression());
-            boolean window = !(a instanceof AwsSchedule.At);
-            Instant start = window ? e.start() : null;
-            Instant end = window ? e.end() : null;
-            Instant rateAnchor = start != null ? start : anchor;
-            Instant after = start != null && start.isAfter(from) ? start.minusNanos(1) : from;
-            for (Instant i : AwsScheduleEvaluator.fireTimes(a, c.zone(), after, to, rateAnchor)) {
-                if (end == null || i.isBefore(end)) {
-                    all.add(i);
-                }
-            }
+            all.addAll(AwsScheduleEvaluator.fireTimes(AwsSchedule.parse(c.expression()), c.zone(), from, to, anchor,
+                    new AwsScheduleEvaluator.Window(e.start(), e.end())));
         }
         all.sort(null);
         return all;

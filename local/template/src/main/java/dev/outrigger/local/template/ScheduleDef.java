@@ -1,5 +1,7 @@
 package dev.outrigger.local.template;
 
+import java.time.Instant;
+
 /**
  * An AWS::Scheduler::Schedule, or a ScheduleV2 event of an AWS::Serverless::Function (logicalId is then
  * {@code <FunctionLogicalId><EventName>}, as SAM names the generated schedule).
@@ -10,10 +12,12 @@ package dev.outrigger.local.template;
  * @param retryPolicy     the target's RetryPolicy, with Scheduler's defaults for what is not set
  * @param deadLetterQueue logical id of the template queue the target's DeadLetterConfig.Arn names, or null when the
  *                        schedule has no DeadLetterConfig (Scheduler then drops an event it could not deliver)
+ * @param startDate       StartDate, or null: no fire before it (a rate counts from it)
+ * @param endDate         EndDate, or null: no fire from it on
  */
 public record ScheduleDef(String logicalId, String name, String groupName, String expression, String timezone,
                           String targetFunction, String targetArn, String input, boolean enabled,
-                          RetryPolicy retryPolicy, String deadLetterQueue, int line) {
+                          RetryPolicy retryPolicy, String deadLetterQueue, Instant startDate, Instant endDate, int line) {
 
     /**
      * Target.RetryPolicy

@@ -3,6 +3,9 @@ package dev.outrigger.local.template;
 import static dev.outrigger.local.template.PropertyValues.inputString;
 import static dev.outrigger.local.template.PropertyValues.str;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -38,7 +41,7 @@ final class ScheduleReader {
                 resources.functionByArnOrName(targetArn), targetArn, target.get("Input") == null ? null : inputString(target.get("Input")),
                 !"DISABLED".equalsIgnoreCase(String.valueOf(p.getOrDefault("State", "ENABLED"))),
                 retryPolicy(id, target, "Target", "Target"), deadLetterQueue(id, target, "Target", "Target"),
-                resources.line(id));
+                date(id, p, "StartDate", "StartDate"), endDate(id, p, "EndDate", "EndDate"), resources.line(id));
     }
 
     /**
@@ -58,6 +61,8 @@ final class ScheduleReader {
                 !"DISABLED".equalsIgnoreCase(state),
                 retryPolicy(id, ep, "Events." + eventName, "Events", eventName, "Properties"),
                 deadLetterQueue(id, ep, "Events." + eventName, "Events", eventName, "Properties"),
+                date(id, ep, "Events." + eventName + ".StartDate", "Events", eventName, "Properties", "StartDate"),
+                endDate(id, ep, "Events." + eventName + ".EndDate", "Events", eventName, "Properties", "EndDate"),
                 resources.propertyLine(id, "Events", eventName));
     }
 
@@ -106,6 +111,37 @@ final class ScheduleReader {
                     name + ".DeadLetterConfig.Arn " + arn + " is not a queue of this template (use !GetAtt Queue.Arn)");
         }
         return queue;
+    }
+
+    /**
+     * StartDate or EndDate ({@code at} is the property's path, its last element the key in {@code holder}): an
+     * ISO 8601 date-time with an offset (2027-01-01T00:00:00Z), as CloudFormation passes it to Scheduler; null when
+     * absent.
+     */
+    private Instant date(String id, Map<String, Object> holder, String name, String... at) {
+        Object v = holder.get(at[at.length - 1]);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(str(v)).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new TemplateException(file, resources.propertyLine(id, at), "resource " + id,
+                    name + " must be a date-time with its offset, such as 2027-01-01T00:00:00Z, got " + v);
+        }
+    }
+
+    /** EndDate, which must come after StartDate (the StartDate beside it in {@code holder}). */
+    private Instant endDate(String id, Map<String, Object> holder, String name, String... at) {
+        Instant end = date(id, holder, name, at);
+        String[] startAt = Arrays.copyOf(at, at.length);
+        startAt[startAt.length - 1] = "StartDate";
+        Instant start = date(id, holder, name.replace("EndDate", "StartDate"), startAt);
+        if (end != null && start != null && !start.isBefore(end)) {
+            throw new TemplateException(file, resources.propertyLine(id, at), "resource " + id,
+                    name + " " + end + " must be after StartDate " + start);
+        }
+        return end;
     }
 
     private static String[] path(String[] at, String... more) {

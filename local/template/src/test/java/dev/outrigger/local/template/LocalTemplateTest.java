@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.StringReader;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -249,6 +250,21 @@ class LocalTemplateTest {
         String yaml = SCHEDULE + "        DeadLetterConfig:\n          Arn: arn:aws:sqs:us-east-1:000000000000:elsewhere\n";
         assertThatThrownBy(() -> inline(yaml, Map.of())).hasMessage("template.yaml:9: resource S: Target.DeadLetterConfig.Arn "
                 + "arn:aws:sqs:us-east-1:000000000000:elsewhere is not a queue of this template (use !GetAtt Queue.Arn)");
+    }
+
+    @Test
+    void scheduleStartAndEndDate_areRead_andABadOneIsAnErrorWithLine() {
+        ScheduleDef s = inline(SCHEDULE + "      StartDate: '2027-01-01T09:00:00+01:00'\n      EndDate: '2027-02-01T00:00:00Z'\n",
+                Map.of()).schedules().get(0);
+        assertThat(s.startDate()).isEqualTo(Instant.parse("2027-01-01T08:00:00Z"));
+        assertThat(s.endDate()).isEqualTo(Instant.parse("2027-02-01T00:00:00Z"));
+        assertThat(inline(SCHEDULE, Map.of()).schedules().get(0).startDate()).isNull();
+
+        assertThatThrownBy(() -> inline(SCHEDULE + "      StartDate: tomorrow\n", Map.of()))
+                .hasMessage("template.yaml:8: resource S: StartDate must be a date-time with its offset, such as "
+                        + "2027-01-01T00:00:00Z, got tomorrow");
+        assertThatThrownBy(() -> inline(SCHEDULE + "      StartDate: '2027-02-01T00:00:00Z'\n      EndDate: '2027-01-01T00:00:00Z'\n",
+                Map.of())).hasMessage("template.yaml:9: resource S: EndDate 2027-01-01T00:00:00Z must be after StartDate 2027-02-01T00:00:00Z");
     }
 
     @Test
