@@ -1,6 +1,6 @@
 """When an EventBridge Scheduler expression fires next, for the Schedules page: cron(), rate() and at(), in the
 schedule's time zone (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html). An expression
-using a form this does not evaluate (W, the nearest weekday) gets no times rather than wrong ones."""
+using a form this does not evaluate gets no times rather than wrong ones (Unsupported)."""
 import calendar
 import re
 from datetime import datetime, timedelta, timezone
@@ -90,11 +90,16 @@ def _day_matches(day, dom, dow):
     last = calendar.monthrange(day.year, day.month)[1]
     weekday = (day.isoweekday() % 7) + 1  # Sunday 1 … Saturday 7
     if dom != "?":
-        if "W" in dom:
-            raise Unsupported("W (nearest weekday) is not evaluated here")
-        if dom == "L":
-            return day.day == last
-        return day.day in _values(dom, 1, 31)
+        for part in dom.split(","):
+            if part == "L":
+                if day.day == last:
+                    return True
+            elif re.fullmatch(r"\d{1,2}W", part):
+                if day == _nearest_weekday(day, int(part[:-1]), last):
+                    return True
+            elif day.day in _values(part, 1, 31):
+                return True
+        return False
     if dow == "?":
         return True
     if "#" in dow:
@@ -103,6 +108,20 @@ def _day_matches(day, dom, dow):
     if dow.endswith("L"):
         return weekday == _number(dow[:-1] or "7", DAYS) and day.day + 7 > last
     return weekday in _values(dow, 1, 7, DAYS)
+
+
+def _nearest_weekday(day, n, last):
+    """nW: the weekday nearest day n of day's month, never in another month (Saturday the 1st gives Monday the 3rd,
+    Sunday the last gives Friday); none when the month has no day n."""
+    if n > last:
+        return None
+    target = day.replace(day=n)
+    weekday = target.isoweekday()  # Monday 1 … Sunday 7
+    if weekday == 6:
+        return target + timedelta(days=2) if n == 1 else target - timedelta(days=1)
+    if weekday == 7:
+        return target - timedelta(days=2) if n == last else target + timedelta(days=1)
+    return target
 
 
 def _number(text, names=None):
