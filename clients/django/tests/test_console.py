@@ -152,7 +152,9 @@ def test_messages_another_reader_holds_are_named_on_the_page(seeded, runtime):
     # SQS has no peek: what another reader holds (an alarm notification's summary, a second operator's redrive) cannot
     # be read. The page must say so instead of showing a short count as the whole DLQ.
     held = []
+    deadline = time.monotonic() + 10
     while len(held) < 2:
+        assert time.monotonic() < deadline, "could not receive two of the five dead letters"
         held += seeded.receive_message(QueueUrl=runtime.queue_url(DLQ), MaxNumberOfMessages=2 - len(held),
                                        VisibilityTimeout=60).get("Messages", [])
     client = logged_in(user_with("view_deadletter", "redrive_deadletter"))

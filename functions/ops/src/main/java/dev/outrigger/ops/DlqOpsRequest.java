@@ -45,8 +45,7 @@ public record DlqOpsRequest(Action action, String queue, int limit, String jobId
         int maxRedrives = RedriveRequest.DEFAULT_MAX_REDRIVES;
         if (action == Action.REDRIVE) {
             max = in.get("max") == null ? null : integer(in, "max", 0);
-            Object perSecond = in.get("rate");
-            rate = perSecond == null ? null : Double.valueOf(perSecond.toString().replace("/s", ""));
+            rate = rate(in.get("rate"));
             maxRedrives = integer(in, "maxRedrives", RedriveRequest.DEFAULT_MAX_REDRIVES);
         }
         Object requestedBy = in.get("requestedBy");
@@ -69,6 +68,18 @@ public record DlqOpsRequest(Action action, String queue, int limit, String jobId
             return v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString().trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("input field '" + key + "' must be a whole number, got '" + v + "'");
+        }
+    }
+
+    /** Messages per second: 5, "5" or "5/s". */
+    private static Double rate(Object v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v instanceof Number n ? n.doubleValue() : Double.valueOf(v.toString().replace("/s", "").trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("input field 'rate' must be messages per second (5 or \"5/s\"), got '" + v + "'");
         }
     }
 

@@ -36,12 +36,13 @@ final class ScheduleReader {
         if (p.get("ScheduleExpression") == null) {
             throw values.error(id, "ScheduleExpression", "a schedule needs a ScheduleExpression");
         }
+        Dates dates = dates(id, p, "");
         return new ScheduleDef(id, resources.physicalName(id), p.containsKey("GroupName") ? str(p.get("GroupName")) : "default",
                 str(p.get("ScheduleExpression")), p.containsKey("ScheduleExpressionTimezone") ? str(p.get("ScheduleExpressionTimezone")) : "UTC",
                 resources.functionByArnOrName(targetArn), targetArn, target.get("Input") == null ? null : inputString(target.get("Input")),
                 !"DISABLED".equalsIgnoreCase(String.valueOf(p.getOrDefault("State", "ENABLED"))),
                 retryPolicy(id, target, "Target", "Target"), deadLetterQueue(id, target, "Target", "Target"),
-                date(id, p, "StartDate", "StartDate"), endDate(id, p, "EndDate", "EndDate"), resources.line(id));
+                dates.start(), dates.end(), resources.line(id));
     }
 
     /**
@@ -54,6 +55,7 @@ final class ScheduleReader {
         String state = ep.containsKey("State") ? str(ep.get("State"))
                 : (ep.containsKey("Enabled") && !values.bool(ep.get("Enabled"), id, "Enabled", true) ? "DISABLED" : "ENABLED");
         String schedName = ep.containsKey("Name") ? str(ep.get("Name")) : id + eventName;
+        Dates dates = dates(id, ep, "Events." + eventName + ".", "Events", eventName, "Properties");
         return new ScheduleDef(id + eventName, schedName, ep.containsKey("GroupName") ? str(ep.get("GroupName")) : "default",
                 str(ep.get("ScheduleExpression") != null ? ep.get("ScheduleExpression") : ep.get("Schedule")),
                 ep.containsKey("ScheduleExpressionTimezone") ? str(ep.get("ScheduleExpressionTimezone")) : "UTC",
@@ -61,8 +63,7 @@ final class ScheduleReader {
                 !"DISABLED".equalsIgnoreCase(state),
                 retryPolicy(id, ep, "Events." + eventName, "Events", eventName, "Properties"),
                 deadLetterQueue(id, ep, "Events." + eventName, "Events", eventName, "Properties"),
-                date(id, ep, "Events." + eventName + ".StartDate", "Events", eventName, "Properties", "StartDate"),
-                endDate(id, ep, "Events." + eventName + ".EndDate", "Events", eventName, "Properties", "EndDate"),
+                dates.start(), dates.end(),
                 resources.propertyLine(id, "Events", eventName));
     }
 
@@ -113,35 +114,35 @@ final class ScheduleReader {
         return queue;
     }
 
+    private record Dates(Instant start, Instant end) {
+    }
+
     /**
-     * StartDate or EndDate ({@code at} is the property's path, its last element the key in {@code holder}): an
-     * ISO 8601 date-time with an offset (2027-01-01T00:00:00Z), as CloudFormation passes it to Scheduler; null when
-     * absent.
+     * StartDate and EndDate of {@code holder} (the map at path {@code at} under the resource's Properties; errors name
+     * them with {@code prefix}): ISO 8601 date-times with an offset (2027-01-01T00:00:00Z), as CloudFormation passes
+     * them to Scheduler, either absent; EndDate after StartDate.
      */
-    private Instant date(String id, Map<String, Object> holder, String name, String... at) {
-        Object v = holder.get(at[at.length - 1]);
+    private Dates dates(String id, Map<String, Object> holder, String prefix, String... at) {
+        Instant start = date(id, holder, prefix, "StartDate", at);
+        Instant end = date(id, holder, prefix, "EndDate", at);
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw new TemplateException(file, resources.propertyLine(id, path(at, "EndDate")), "resource " + id,
+                    prefix + "EndDate " + end + " must be after StartDate " + start);
+        }
+        return new Dates(start, end);
+    }
+
+    private Instant date(String id, Map<String, Object> holder, String prefix, String key, String... at) {
+        Object v = holder.get(key);
         if (v == null) {
             return null;
         }
         try {
             return OffsetDateTime.parse(str(v)).toInstant();
         } catch (DateTimeParseException e) {
-            throw new TemplateException(file, resources.propertyLine(id, at), "resource " + id,
-                    name + " must be a date-time with its offset, such as 2027-01-01T00:00:00Z, got " + v);
+            throw new TemplateException(file, resources.propertyLine(id, path(at, key)), "resource " + id,
+                    prefix + key + " must be a date-time with its offset, such as 2027-01-01T00:00:00Z, got " + v);
         }
-    }
-
-    /** EndDate, which must come after StartDate (the StartDate beside it in {@code holder}). */
-    private Instant endDate(String id, Map<String, Object> holder, String name, String... at) {
-        Instant end = date(id, holder, name, at);
-        String[] startAt = Arrays.copyOf(at, at.length);
-        startAt[startAt.length - 1] = "StartDate";
-        Instant start = date(id, holder, name.replace("EndDate", "StartDate"), startAt);
-        if (end != null && start != null && !start.isBefore(end)) {
-            throw new TemplateException(file, resources.propertyLine(id, at), "resource " + id,
-                    name + " " + end + " must be after StartDate " + start);
-        }
-        return end;
     }
 
     private static String[] path(String[] at, String... more) {
